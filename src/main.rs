@@ -1,1 +1,63 @@
-fn main() {}
+//! The `switchyard` binary: parse the command line, set up logging, run the command.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use switchyard::app::App;
+use switchyard::cli::{Cli, Command};
+use switchyard::config::{self, model::LogFormat};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&anyhow::anyhow!("cannot start the async runtime: {err}")),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(err) => fail(&err),
+    }
+}
+
+fn fail(err: &anyhow::Error) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "switchyard: {err:#}");
+    ExitCode::FAILURE
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Config problems are reported before logging exists, so they reach the user plainly.
+    let loaded = config::load_and_validate(cli.config.as_deref());
+    let (config_level, config_format) = match &loaded {
+        Ok((config, _)) => (config.logging.level.clone(), config.logging.format),
+        Err(_) => (None, None),
+    };
+    let format = cli.log_format.or(config_format).unwrap_or(LogFormat::Text);
+    let default_level = match cli.command {
+        Command::Serve(_) => "info,rmcp=warn",
+        Command::Check(_) | Command::Tools(_) => "warn",
+    };
+    switchyard::telemetry::init(cli.log_level.as_deref(), config_level.as_deref(), default_level, format)?;
+    let (config, source) = loaded?;
+    match cli.command {
+        Command::Serve(args) => {
+            let app = App::build(config, source, &args.sources.overrides(args.conformance)).await?;
+            switchyard::cli::serve::run(app, args.http.as_deref()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => {
+            let app = App::build(config, source, &args.overrides(false)).await?;
+            let mut stdout = std::io::stdout().lock();
+            let healthy = switchyard::cli::check::run(&app, &mut stdout).await.context("writing the report")?;
+            Ok(if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Tools(args) => {
+            let app = App::build(config, source, &args.sources.overrides(false)).await?;
+            let mut stdout = std::io::stdout().lock();
+            switchyard::cli::tools::run(&app, args.json, &mut stdout).context("writing the catalog")?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The command line: `serve`, `check`, `tools`.
+//!
+//! | file | role |
+//! |---|---|
+//! | `mod.rs` | the clap definitions |
+//! | `serve.rs` | `switchyard serve` (stdio or HTTP) |
+//! | `check.rs` | `switchyard check` |
+//! | `tools.rs` | `switchyard tools` |
+
+pub mod check;
+pub mod serve;
+pub mod tools;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::Overrides;
+use crate::config::model::LogFormat;
+
+/// Switchyard: one MCP server for your development context (git history and code, shared
+/// notes, and more), over stdio for one developer or HTTP for a team.
+#[derive(Debug, Parser)]
+#[command(name = "switchyard", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file. Default: ./switchyard.toml, then the user config dir
+    /// (~/.config/switchyard/switchyard.toml on Linux), then the embedded default
+    /// (the git repository you are in, plus workspace notes).
+    #[arg(long, global = true, env = "SWITCHYARD_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Log level or filter (error, warn, info, debug, trace, or e.g. switchyard=debug,rmcp=warn).
+    /// Overrides RUST_LOG and [logging] level. Logs always go to stderr.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    /// Log line format on stderr.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the MCP server: over stdio (the default, for IDEs and desktop hosts), or over HTTP
+    /// with --http (Streamable HTTP at /mcp, legacy SSE at /sse + /message, health at /healthz).
+    Serve(ServeArgs),
+    /// Load the configuration, report every problem with the key that is wrong, then check
+    /// each connector (can it open its repositories, reach its service) and print a table.
+    /// Exits non-zero when anything is wrong.
+    Check(SourceArgs),
+    /// List the tool catalog: each tool's name, summary and the approximate token size of
+    /// its schema, and the total a client pays to load them all.
+    Tools(ToolsArgs),
+}
+
+/// Where sources come from (shared by every command).
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// A git repository to serve (repeatable). Replaces the configured repositories; without
+    /// it and without configured ones, the repository containing the working directory.
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
+    /// Data directory of the embedded store (notes). Default: the user data dir
+    /// (~/.local/share/switchyard on Linux). Processes sharing it share notes.
+    #[arg(long, env = "SWITCHYARD_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// `serve` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Serve HTTP on this address (e.g. 127.0.0.1:8787) instead of stdio. Until authentication
+    /// is configured, only loopback addresses are accepted.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Mount the fixtures of the MCP conformance suite (for testing the server itself).
+    #[arg(long, hide = true)]
+    pub conformance: bool,
+}
+
+/// `tools` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ToolsArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Print the tools/list result as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl SourceArgs {
+    /// The overrides these arguments make.
+    pub fn overrides(&self, conformance: bool) -> Overrides {
+        Overrides {
+            repos: self.repos.clone(),
+            data_dir: self.data_dir.clone(),
+            conformance,
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Conversions between the connector contract and rmcp's protocol types. The only place that
+//! knows both; when rmcp changes shape, this file (and `server.rs`) change, nothing else.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use rmcp::model::{
+    CallToolResult, ContentBlock, Resource, ResourceContents, ResourceTemplate, Tool,
+    ToolAnnotations,
+};
+use switchyard_core::{ConnectorError, ResourceSpec, ResourceTemplateSpec, ToolOutput, ToolSpec};
+
+/// A published tool as rmcp's `Tool`.
+pub fn tool(spec: &ToolSpec) -> Tool {
+    let effects = spec.effects;
+    let mut annotations = ToolAnnotations::with_title(spec.title.clone());
+    annotations.read_only_hint = Some(effects.read_only);
+    if !effects.read_only {
+        annotations.destructive_hint = Some(effects.destructive);
+        annotations.idempotent_hint = Some(effects.idempotent);
+    }
+    annotations.open_world_hint = Some(effects.open_world);
+    let mut tool = Tool::new(
+        Cow::Owned(spec.name.clone()),
+        Cow::Owned(spec.description.clone()),
+        Arc::new(spec.input_schema.clone()),
+    );
+    tool.title = Some(spec.title.clone());
+    tool.annotations = Some(annotations);
+    tool
+}
+
+/// A successful output as a tool result: the text always in a `text` block.
+pub fn success(output: ToolOutput) -> CallToolResult {
+    CallToolResult::success(vec![ContentBlock::text(output.text)])
+}
+
+/// A connector error as a tool result with `isError: true`, saying what failed and what to try.
+pub fn failure(tool: &str, err: &ConnectorError) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(failure_text(tool, err))])
+}
+
+/// The text of a failed call.
+pub fn failure_text(tool: &str, err: &ConnectorError) -> String {
+    format!(
+        "{tool} failed [{}]: {err}\nwhat to try: {}",
+        err.kind(),
+        err.hint()
+    )
+}
+
+/// A resource as rmcp's `Resource`.
+pub fn resource(spec: ResourceSpec) -> Resource {
+    Resource::new(spec.uri, spec.name)
+        .with_description(spec.description)
+        .with_mime_type(spec.mime_type)
+}
+
+/// A resource template as rmcp's `ResourceTemplate`.
+pub fn resource_template(spec: ResourceTemplateSpec) -> ResourceTemplate {
+    let mut template = ResourceTemplate::new(spec.uri_template, spec.name);
+    template.description = Some(spec.description);
+    template.mime_type = Some(spec.mime_type);
+    template
+}
+
+/// A read item as resource contents.
+pub fn contents(uri: &str, output: ToolOutput) -> ResourceContents {
+    ResourceContents::text(output.text, uri).with_mime_type("text/plain")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{failure_text, tool};
+    use switchyard_core::{ConnectorError, ToolEffects, ToolSpec};
+
+    #[derive(schemars::JsonSchema)]
+    struct Nothing {}
+
+    #[test]
+    fn annotations_follow_effects() {
+        let read = tool(&ToolSpec::new::<Nothing>("git_log", "Log", "d", ToolEffects::LOCAL_READ));
+        let json = serde_json::to_value(&read).unwrap();
+        assert_eq!(json["annotations"]["readOnlyHint"], true);
+        assert_eq!(json["annotations"]["openWorldHint"], false);
+        assert!(json["annotations"].get("destructiveHint").is_none());
+        let delete = tool(&ToolSpec::new::<Nothing>("note_delete", "Del", "d", ToolEffects::DESTRUCTIVE_WRITE));
+        let json = serde_json::to_value(&delete).unwrap();
+        assert_eq!(json["annotations"]["destructiveHint"], true);
+    }
+
+    #[test]
+    fn failures_name_kind_and_hint() {
+        let text = failure_text("git_log", &ConnectorError::not_found("revision \"nope\" does not exist"));
+        assert!(text.starts_with("git_log failed [not_found]: not found: revision"));
+        assert!(text.contains("what to try:"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The MCP surface: a thin adapter from rmcp's protocol types to the registry.
+//!
+//! | file | role |
+//! |---|---|
+//! | `server.rs` | the `ServerHandler`: tools, resources, prompts, completion |
+//! | `convert.rs` | contract types ⇄ rmcp types |
+//! | `prompts.rs` | workflow prompts |
+//! | `conformance.rs` | fixtures for the official conformance suite (hidden mode) |
+
+pub mod conformance;
+pub mod convert;
+pub mod prompts;
+pub mod server;
+
+pub use server::{SERVER_NAME, SERVER_VERSION, SwitchyardServer};

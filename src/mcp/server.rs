@@ -1,0 +1,305 @@
+//! The rmcp `ServerHandler`: a thin adapter from MCP requests to the registry.
+//!
+//! It knows the protocol (requests, results, progress, cancellation) and nothing about any
+//! source. Unknown tools and malformed requests become JSON-RPC errors; everything that goes
+//! wrong inside a tool becomes a tool result with `isError: true`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ProgressNotificationParam, ProgressToken, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::{Peer, RequestContext};
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+use serde_json::Value;
+use switchyard_core::{CallContext, ConnectorError, Identity, ProgressSink, ResponseBudget};
+
+use super::conformance::Fixtures;
+use super::{convert, prompts};
+use crate::registry::{DispatchError, Registry};
+
+/// What the server says about itself.
+pub const SERVER_NAME: &str = "switchyard";
+/// The server's version, from the package.
+pub const SERVER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+const INSTRUCTIONS: &str = "Switchyard gives one view of your development context. \
+Tools are named <source>_<verb>_<noun> (git_log, note_add). Every item has a URI (git://repo/commit/<sha>, note://<id>) \
+that read_context resolves; search_context searches every source at once. Lists are paged: pass next_cursor back as \
+cursor. Results are cut to a response budget and always say when something was left out and how to get it.";
+
+/// The MCP server: shared by every session of a process.
+#[derive(Clone)]
+pub struct SwitchyardServer {
+    registry: Arc<Registry>,
+    tools: Arc<Vec<Tool>>,
+    identity: Identity,
+    call_timeout: Duration,
+    fixtures: Option<Arc<Fixtures>>,
+}
+
+impl SwitchyardServer {
+    /// A server over `registry`, calling tools as `identity` with `call_timeout` each.
+    pub fn new(registry: Arc<Registry>, identity: Identity, call_timeout: Duration) -> Self {
+        let tools = registry.tools().iter().map(|entry| convert::tool(&entry.spec)).collect();
+        SwitchyardServer {
+            registry,
+            tools: Arc::new(tools),
+            identity,
+            call_timeout,
+            fixtures: None,
+        }
+    }
+
+    /// Mount the conformance-suite fixtures (tools, resources and prompts named `test_*`).
+    pub fn with_conformance_fixtures(mut self) -> Self {
+        let fixtures = Fixtures::new();
+        let mut tools = (*self.tools).clone();
+        tools.extend(fixtures.tools());
+        self.tools = Arc::new(tools);
+        self.fixtures = Some(Arc::new(fixtures));
+        self
+    }
+
+    /// The tools as `tools/list` publishes them.
+    pub fn published_tools(&self) -> Vec<Tool> {
+        (*self.tools).clone()
+    }
+
+    /// The registry behind this server.
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
+    fn call_context(&self, context: &RequestContext<RoleServer>) -> CallContext {
+        let mut ctx = CallContext::new(self.identity.clone(), self.call_timeout, ResponseBudget::default());
+        ctx.cancel = context.ct.child_token();
+        if let Some(token) = context.meta.get_progress_token() {
+            ctx.progress = Arc::new(PeerProgress {
+                peer: context.peer.clone(),
+                token,
+            });
+        }
+        ctx
+    }
+
+    async fn call_registry_tool(
+        &self,
+        name: &str,
+        args: &serde_json::Map<String, Value>,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let ctx = self.call_context(context);
+        let started = Instant::now();
+        let timeout = self.call_timeout;
+        let cancel = ctx.cancel.clone();
+        let call = self.registry.call(name, args, ctx);
+        let outcome = tokio::select! {
+            result = tokio::time::timeout(timeout, call) => match result {
+                Ok(dispatched) => dispatched,
+                Err(_) => Ok(Err(ConnectorError::Timeout(format!(
+                    "{name} did not finish within {} seconds (server.call_timeout_secs)",
+                    timeout.as_secs()
+                )))),
+            },
+            () = cancel.cancelled() => Ok(Err(ConnectorError::Timeout(format!("{name} was cancelled by the client")))),
+        };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match outcome {
+            Err(DispatchError::UnknownTool(tool)) => {
+                tracing::info!(tool = %tool, outcome = "unknown_tool", "tool call rejected");
+                Err(McpError::invalid_params(
+                    format!("unknown tool {tool:?}; tools/list shows the tools this server offers"),
+                    None,
+                ))
+            }
+            Ok(Ok(output)) => {
+                tracing::info!(
+                    tool = %name,
+                    outcome = "ok",
+                    elapsed_ms,
+                    bytes = output.text.len(),
+                    truncated = output.truncated,
+                    "tool call"
+                );
+                Ok(convert::success(output).into())
+            }
+            Ok(Err(err)) => {
+                tracing::info!(tool = %name, outcome = err.kind().as_str(), elapsed_ms, error = %err, "tool call failed");
+                Ok(convert::failure(name, &err).into())
+            }
+        }
+    }
+}
+
+/// Forwards connector progress as MCP progress notifications.
+struct PeerProgress {
+    peer: Peer<RoleServer>,
+    token: ProgressToken,
+}
+
+impl ProgressSink for PeerProgress {
+    fn report(&self, done: u64, total: Option<u64>, message: &str) {
+        let mut param = ProgressNotificationParam::new(self.token.clone(), done as f64).with_message(message);
+        if let Some(total) = total {
+            param = param.with_total(total as f64);
+        }
+        let peer = self.peer.clone();
+        tokio::spawn(async move {
+            let _ = peer.notify_progress(param).await;
+        });
+    }
+}
+
+impl ServerHandler for SwitchyardServer {
+    fn get_info(&self) -> ServerConfig {
+        let capabilities = if self.fixtures.is_some() {
+            Fixtures::capabilities()
+        } else {
+            ServerCapabilities::builder()
+                .enable_prompts()
+                .enable_resources()
+                .enable_tools()
+                .build()
+        };
+        ServerConfig::new(capabilities)
+            .with_server_info(
+                Implementation::new(SERVER_NAME, SERVER_VERSION)
+                    .with_title("Switchyard")
+                    .with_description("One governed view of your development context: git, notes and more"),
+            )
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        Ok(ListToolsResult::with_all_items((*self.tools).clone()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools.iter().find(|tool| tool.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        if let Some(fixtures) = &self.fixtures
+            && let Some(response) = fixtures.call_tool(&request, &context).await
+        {
+            return response;
+        }
+        let args = request.arguments.unwrap_or_default();
+        self.call_registry_tool(&request.name, &args, &context).await
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let mut resources: Vec<_> = self.registry.resources().await.into_iter().map(convert::resource).collect();
+        if let Some(fixtures) = &self.fixtures {
+            resources.extend(fixtures.resources());
+        }
+        Ok(ListResourcesResult::with_all_items(resources))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        let mut templates: Vec<_> = self
+            .registry
+            .resource_templates()
+            .into_iter()
+            .map(convert::resource_template)
+            .collect();
+        if let Some(fixtures) = &self.fixtures {
+            templates.extend(fixtures.resource_templates());
+        }
+        Ok(ListResourceTemplatesResult::with_all_items(templates))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        if let Some(fixtures) = &self.fixtures
+            && let Some(response) = fixtures.read_resource(&request, &context).await
+        {
+            return response;
+        }
+        let ctx = self.call_context(&context);
+        match self.registry.read(&request.uri, &ctx).await {
+            Ok(output) => Ok(ReadResourceResult::new(vec![convert::contents(&request.uri, output)]).into()),
+            Err(ConnectorError::NotFound(message)) => Err(McpError::resource_not_found(
+                message,
+                Some(serde_json::json!({ "uri": request.uri })),
+            )),
+            Err(ConnectorError::InvalidArguments(message)) => Err(McpError::invalid_params(message, None)),
+            Err(err) => Err(McpError::internal_error(
+                convert::failure_text("resources/read", &err),
+                Some(serde_json::json!({ "uri": request.uri })),
+            )),
+        }
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        let mut list = prompts::list();
+        if let Some(fixtures) = &self.fixtures {
+            list.extend(fixtures.prompts());
+        }
+        Ok(ListPromptsResult::with_all_items(list))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        if let Some(fixtures) = &self.fixtures
+            && let Some(response) = fixtures.get_prompt(&request, &context).await
+        {
+            return response;
+        }
+        let mut arguments = BTreeMap::new();
+        for (key, value) in request.arguments.unwrap_or_default() {
+            let text = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            arguments.insert(key, text);
+        }
+        prompts::get(&request.name, &arguments)
+            .map(Into::into)
+            .map_err(|err| McpError::invalid_params(err.to_string(), None))
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        match &self.fixtures {
+            Some(fixtures) => fixtures.complete(request, &context).await,
+            None => Err(McpError::method_not_found::<rmcp::model::CompleteRequestMethod>()),
+        }
+    }
+}

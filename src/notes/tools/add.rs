@@ -1,0 +1,88 @@
+//! `note_add`: write a note to the shared workspace.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use switchyard_core::{
+    CallContext, ConnectorError, ItemUri, JsonObject, ToolEffects, ToolOutput, ToolSpec, parse_args,
+};
+
+use crate::notes::{render, store_error};
+use crate::store::{NewNote, NotesStore};
+
+/// The tool name.
+pub const NAME: &str = "note_add";
+
+/// The longest note accepted, in bytes.
+pub const MAX_NOTE_BYTES: usize = 64 * 1024;
+
+/// Arguments of `note_add`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// The note, in markdown (at most 64 KB).
+    text: String,
+    /// Tags to find it by later (lowercase words such as "deploy", "incident-42").
+    #[serde(default)]
+    tags: Vec<String>,
+    /// URIs of the items the note is about (git://…, note://…, any source's URI).
+    #[serde(default)]
+    links: Vec<String>,
+}
+
+/// The tool's description.
+pub fn spec() -> ToolSpec {
+    ToolSpec::new::<Params>(
+        NAME,
+        "Add a workspace note",
+        "Add a note to the workspace shared by every client of this server.\n\
+         Use it to leave findings, decisions or hand-offs for other agents and people; link the \
+         items it is about by their URIs. Returns the new note's note:// URI.",
+        ToolEffects::ADDITIVE_WRITE,
+    )
+}
+
+/// Run `note_add`.
+pub async fn run(store: &NotesStore, args: &JsonObject, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
+    let params: Params = parse_args(args)?;
+    let text = params.text.trim().to_owned();
+    if text.is_empty() {
+        return Err(ConnectorError::invalid("text must not be empty"));
+    }
+    if text.len() > MAX_NOTE_BYTES {
+        return Err(ConnectorError::invalid(format!(
+            "text is {} bytes; a note holds at most {MAX_NOTE_BYTES} bytes, so split it or link the source instead",
+            text.len()
+        )));
+    }
+    let mut tags = Vec::with_capacity(params.tags.len());
+    for tag in params.tags {
+        let tag = tag.trim().to_lowercase();
+        if tag.is_empty() || tag.len() > 64 || tag.chars().any(char::is_whitespace) {
+            return Err(ConnectorError::invalid(format!(
+                "tag {tag:?} must be one word of at most 64 characters"
+            )));
+        }
+        tags.push(tag);
+    }
+    if params.links.len() > 50 {
+        return Err(ConnectorError::invalid("at most 50 links per note"));
+    }
+    for link in &params.links {
+        ItemUri::parse(link)?;
+    }
+    let note = store
+        .add(NewNote {
+            text,
+            author: ctx.identity.user.clone(),
+            team: ctx.identity.team.clone(),
+            tags,
+            links: params.links,
+        })
+        .await
+        .map_err(store_error)?;
+    let uri = render::uri(note.id);
+    Ok(ToolOutput {
+        uris: vec![uri.clone()],
+        ..ToolOutput::text(format!("added {uri}\n{}", render::line(&note)))
+    })
+}

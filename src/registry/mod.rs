@@ -1,0 +1,208 @@
+//! The registry: every connector, the published tool list, and dispatch by tool name or URI.
+//!
+//! | file | role |
+//! |---|---|
+//! | `mod.rs` | [`Registry`]: building the tool table, dispatching calls and reads |
+//! | `policy.rs` | which tools are published (`[tools]` allow, deny, read_only) |
+//! | `instances.rs` | several instances of one kind behind one tool with an `instance` argument |
+//!
+//! The cross-source tools (`read_context`, `search_context`) live in `crate::context` and are
+//! routed here like any other tool.
+
+mod instances;
+mod policy;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchyard_core::{
+    CallContext, CheckReport, Connector, ConnectorError, ItemUri, JsonObject, ResponseBudget,
+    ResourceSpec, ResourceTemplateSpec, ToolOutput, ToolSpec,
+};
+
+use crate::config::model::{ResponseConfig, ToolsConfig};
+use crate::context;
+
+pub use policy::ToolPolicy;
+
+/// Where a published tool goes.
+#[derive(Clone)]
+pub enum Route {
+    /// A connector tool; several instances when more than one of the kind is configured
+    /// (the first is the default).
+    Connector(Vec<Arc<dyn Connector>>),
+    /// `read_context`.
+    ReadContext,
+    /// `search_context`.
+    SearchContext,
+}
+
+/// One published tool.
+#[derive(Clone)]
+pub struct ToolEntry {
+    /// Its description as published (with an `instance` argument when grouped).
+    pub spec: ToolSpec,
+    /// Where calls go.
+    pub route: Route,
+    /// Its response budget.
+    pub budget: ResponseBudget,
+}
+
+/// Why a call could not be dispatched at all (a protocol error, not a tool error).
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    /// No published tool has that name.
+    #[error("unknown tool {0:?}")]
+    UnknownTool(String),
+}
+
+/// Every connector and the tools published from them.
+pub struct Registry {
+    connectors: Vec<Arc<dyn Connector>>,
+    entries: Vec<ToolEntry>,
+    by_name: HashMap<String, usize>,
+    by_scheme: HashMap<String, Arc<dyn Connector>>,
+    search_timeout: Duration,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("connectors", &self.connectors.iter().map(|c| c.id().to_owned()).collect::<Vec<_>>())
+            .field("tools", &self.entries.len())
+            .finish()
+    }
+}
+
+impl Registry {
+    /// Build the tool table from `connectors` (in configuration order).
+    pub fn new(
+        connectors: Vec<Arc<dyn Connector>>,
+        tools: &ToolsConfig,
+        response: &ResponseConfig,
+        search_timeout: Duration,
+    ) -> Registry {
+        let policy = ToolPolicy::from_config(tools);
+        let default_budget = ResponseBudget::tokens(response.max_tokens);
+        let budget_for = |name: &str| {
+            response
+                .tools
+                .get(name)
+                .map(|tokens| ResponseBudget::tokens(*tokens))
+                .unwrap_or(default_budget)
+        };
+        let mut entries = Vec::new();
+        for (spec, instances) in instances::group(&connectors) {
+            let toolsets: Vec<&str> = instances.iter().map(|c| c.id()).chain([instances[0].kind()]).collect();
+            if policy.publishes(&spec, &toolsets) {
+                let budget = budget_for(&spec.name);
+                entries.push(ToolEntry { spec, route: Route::Connector(instances), budget });
+            }
+        }
+        for (spec, route) in [
+            (context::read::spec(), Route::ReadContext),
+            (context::search::spec(), Route::SearchContext),
+        ] {
+            if policy.publishes(&spec, &["context"]) {
+                let budget = budget_for(&spec.name);
+                entries.push(ToolEntry { spec, route, budget });
+            }
+        }
+        let by_name = entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| (entry.spec.name.clone(), index))
+            .collect();
+        let by_scheme = connectors
+            .iter()
+            .map(|c| (c.id().to_owned(), Arc::clone(c)))
+            .collect();
+        Registry { connectors, entries, by_name, by_scheme, search_timeout }
+    }
+
+    /// The published tools, in order.
+    pub fn tools(&self) -> &[ToolEntry] {
+        &self.entries
+    }
+
+    /// A published tool by name.
+    pub fn tool(&self, name: &str) -> Option<&ToolEntry> {
+        self.by_name.get(name).map(|index| &self.entries[*index])
+    }
+
+    /// Every connector, in configuration order.
+    pub fn connectors(&self) -> &[Arc<dyn Connector>] {
+        &self.connectors
+    }
+
+    /// How long the cross-source search waits for each source.
+    pub fn search_timeout(&self) -> Duration {
+        self.search_timeout
+    }
+
+    /// Call a published tool. The context's budget is replaced by the tool's own.
+    pub async fn call(
+        &self,
+        name: &str,
+        args: &JsonObject,
+        ctx: CallContext,
+    ) -> Result<Result<ToolOutput, ConnectorError>, DispatchError> {
+        let entry = self
+            .tool(name)
+            .ok_or_else(|| DispatchError::UnknownTool(name.to_owned()))?;
+        let ctx = ctx.with_budget(entry.budget);
+        let result = match &entry.route {
+            Route::Connector(instances) => instances::dispatch(instances, name, args, &ctx).await,
+            Route::ReadContext => context::read::run(self, args, &ctx).await,
+            Route::SearchContext => context::search::run(self, args, &ctx).await,
+        };
+        let hint = "narrow the request (a path, a smaller range, a lower limit) to see the rest";
+        Ok(result.map(|output| output.enforce_budget(&entry.budget, hint)))
+    }
+
+    /// Read an item by URI from the connector whose id is the URI's scheme.
+    pub async fn read(&self, uri: &str, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
+        let parsed = ItemUri::parse(uri)?;
+        let connector = self.by_scheme.get(parsed.scheme()).ok_or_else(|| {
+            let mut known: Vec<&str> = self.by_scheme.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            ConnectorError::NotFound(format!(
+                "no source named {:?} is configured; known sources: {}",
+                parsed.scheme(),
+                known.join(", ")
+            ))
+        })?;
+        connector
+            .read(&parsed, ctx)
+            .await
+            .map(|output| output.enforce_budget(&ctx.budget, "the item is longer than the response budget"))
+    }
+
+    /// Concrete resources of every connector.
+    pub async fn resources(&self) -> Vec<ResourceSpec> {
+        let mut all = Vec::new();
+        for connector in &self.connectors {
+            match connector.resources().await {
+                Ok(list) => all.extend(list),
+                Err(err) => tracing::warn!(connector = connector.id(), error = %err, "listing resources failed"),
+            }
+        }
+        all
+    }
+
+    /// Resource templates of every connector.
+    pub fn resource_templates(&self) -> Vec<ResourceTemplateSpec> {
+        self.connectors.iter().flat_map(|c| c.resource_templates()).collect()
+    }
+
+    /// Run every connector's check, in order.
+    pub async fn check_all(&self) -> Vec<(String, &'static str, CheckReport)> {
+        let mut reports = Vec::with_capacity(self.connectors.len());
+        for connector in &self.connectors {
+            let report = connector.check().await;
+            reports.push((connector.id().to_owned(), connector.kind(), report));
+        }
+        reports
+    }
+}

@@ -1,0 +1,168 @@
+//! The HTTP server: Streamable HTTP at `/mcp` (both protocol eras, through rmcp), the legacy
+//! SSE pair at `/sse` + `/message`, and `/healthz`; Host and Origin checked on every route.
+//!
+//! Until authentication exists, only loopback addresses may be bound: anyone who can reach
+//! the port could otherwise read every configured source.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json};
+use axum::routing::{get, post};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::guard::{self, Guard};
+use super::sse::{self, SseSessions};
+use crate::mcp::{SERVER_NAME, SERVER_VERSION, SwitchyardServer};
+
+/// How the HTTP server is set up.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Extra accepted `Host` values.
+    pub allowed_hosts: Vec<String>,
+    /// Accepted browser origins.
+    pub allowed_origins: Vec<String>,
+    /// Idle time after which a handshake-era session closes.
+    pub session_idle: Duration,
+    /// Largest accepted request body.
+    pub max_request_bytes: usize,
+}
+
+/// Why the HTTP server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// The address is not a loopback address and no authentication is configured.
+    #[error(
+        "refusing to listen on {0}: it is not a loopback address, and Switchyard has no authentication configured yet, \
+         so anyone who can reach the port could read every configured source. Listen on 127.0.0.1:<port> (or [::1]) and \
+         put an authenticating proxy in front for remote access"
+    )]
+    NotLoopback(SocketAddr),
+    /// The address could not be parsed.
+    #[error("{0:?} is not a listen address; use host:port such as 127.0.0.1:8787")]
+    BadAddress(String),
+    /// Binding or serving failed.
+    #[error("cannot listen on {addr}: {source}")]
+    Io {
+        /// The address.
+        addr: String,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+/// Parse a listen address (`127.0.0.1:8787`, `[::1]:8787`, `localhost:8787`).
+pub fn parse_addr(text: &str) -> Result<SocketAddr, HttpError> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Some(port) = text.strip_prefix("localhost:")
+        && let Ok(port) = port.parse::<u16>()
+    {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    Err(HttpError::BadAddress(text.to_owned()))
+}
+
+/// The router for a server bound at `bound`.
+pub fn router(server: SwitchyardServer, bound: SocketAddr, options: &HttpOptions, shutdown: CancellationToken) -> Router {
+    let mut sessions = LocalSessionManager::default();
+    sessions.session_config.keep_alive = Some(options.session_idle);
+    let config = StreamableHttpServerConfig::default()
+        // Host and Origin are checked by our guard on every route, not only /mcp.
+        .disable_allowed_hosts()
+        .disable_allowed_origins()
+        .with_cancellation_token(shutdown.child_token())
+        .with_max_request_body_bytes(options.max_request_bytes);
+    let factory_server = server.clone();
+    let streamable = StreamableHttpService::new(
+        move || Ok(factory_server.clone()),
+        Arc::new(sessions),
+        config,
+    );
+    let sse_sessions = SseSessions::new(server.clone(), shutdown);
+    let guard = Arc::new(Guard::new(bound, &options.allowed_hosts, &options.allowed_origins));
+    let legacy = Router::new()
+        .route("/sse", get(sse::open))
+        .route("/message", post(sse::post))
+        .with_state(sse_sessions);
+    let health = Router::new().route("/healthz", get(healthz)).with_state(server);
+    Router::new()
+        .nest_service("/mcp", streamable)
+        .merge(legacy)
+        .merge(health)
+        .layer(axum::extract::DefaultBodyLimit::max(options.max_request_bytes))
+        .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
+}
+
+/// Bind `addr` (loopback only) and serve until `shutdown` is cancelled.
+pub async fn serve(
+    server: SwitchyardServer,
+    addr: SocketAddr,
+    options: HttpOptions,
+    shutdown: CancellationToken,
+) -> Result<(), HttpError> {
+    if !addr.ip().is_loopback() {
+        return Err(HttpError::NotLoopback(addr));
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| HttpError::Io {
+        addr: addr.to_string(),
+        source,
+    })?;
+    let bound = listener.local_addr().map_err(|source| HttpError::Io {
+        addr: addr.to_string(),
+        source,
+    })?;
+    let app = router(server, bound, &options, shutdown.clone());
+    tracing::info!(
+        address = %bound,
+        "listening on http://{bound}/mcp (Streamable HTTP), http://{bound}/sse (legacy SSE), http://{bound}/healthz"
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
+        .map_err(|source| HttpError::Io {
+            addr: bound.to_string(),
+            source,
+        })
+}
+
+/// `GET /healthz`: the server's name and version and each connector's check.
+async fn healthz(State(server): State<SwitchyardServer>) -> impl IntoResponse {
+    let reports = server.registry().check_all().await;
+    let healthy = reports.iter().all(|(_, _, report)| report.ok);
+    let connectors: Vec<_> = reports
+        .iter()
+        .map(|(id, kind, report)| json!({"id": id, "kind": kind, "ok": report.ok, "detail": report.detail}))
+        .collect();
+    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (
+        status,
+        Json(json!({
+            "status": if healthy { "ok" } else { "degraded" },
+            "name": SERVER_NAME,
+            "version": SERVER_VERSION,
+            "connectors": connectors,
+        })),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{HttpError, parse_addr};
+
+    #[test]
+    fn addresses() {
+        assert_eq!(parse_addr("127.0.0.1:8787").unwrap().port(), 8787);
+        assert!(parse_addr("localhost:9").unwrap().ip().is_loopback());
+        assert!(parse_addr("[::1]:1").unwrap().ip().is_loopback());
+        assert!(matches!(parse_addr("nonsense"), Err(HttpError::BadAddress(_))));
+    }
+}

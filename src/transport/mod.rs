@@ -1,0 +1,15 @@
+//! Transports: how clients reach the MCP server.
+//!
+//! | file | role |
+//! |---|---|
+//! | `stdio.rs` | one session over stdin/stdout (the IDE case) |
+//! | `http.rs` | Streamable HTTP at `/mcp`, the legacy SSE pair, `/healthz` |
+//! | `sse.rs` | the legacy HTTP+SSE transport, bridged to the same server |
+//! | `guard.rs` | Host and Origin validation for every HTTP route |
+//! | `channel.rs` | a channel transport and the parsing of incoming messages |
+
+pub mod channel;
+pub mod guard;
+pub mod http;
+pub mod sse;
+pub mod stdio;
