@@ -62,7 +62,11 @@ pub struct App {
 
 impl App {
     /// Build everything the configuration describes.
-    pub async fn build(config: Config, source: ConfigSource, overrides: &Overrides) -> Result<App, AppError> {
+    pub async fn build(
+        config: Config,
+        source: ConfigSource,
+        overrides: &Overrides,
+    ) -> Result<App, AppError> {
         let data_dir = paths::data_dir(overrides.data_dir.as_deref(), config.data.dir.as_deref());
         let mut warnings = Vec::new();
         let mut issues = Vec::new();
@@ -73,14 +77,22 @@ impl App {
             match connector {
                 ConnectorConfig::Git(git) => {
                     git_seen = true;
-                    if let Some(built) = build_git(id, git, &overrides.repos, &mut issues, &mut warnings) {
+                    if let Some(built) =
+                        build_git(id, git, &overrides.repos, &mut issues, &mut warnings)
+                    {
                         connectors.push(built);
                     }
                 }
             }
         }
         if !git_seen && !overrides.repos.is_empty() {
-            if let Some(built) = build_git("git", &GitConfig::default(), &overrides.repos, &mut issues, &mut warnings) {
+            if let Some(built) = build_git(
+                "git",
+                &GitConfig::default(),
+                &overrides.repos,
+                &mut issues,
+                &mut warnings,
+            ) {
                 connectors.push(built);
             }
         }
@@ -89,19 +101,25 @@ impl App {
         }
 
         if config.notes.enabled {
-            let store = Store::open(&data_dir).await.map_err(|source| AppError::Store {
-                dir: data_dir.clone(),
-                source,
-            })?;
+            let store = Store::open(&data_dir)
+                .await
+                .map_err(|source| AppError::Store {
+                    dir: data_dir.clone(),
+                    source,
+                })?;
             connectors.push(Arc::new(NotesConnector::new(store.notes())));
         }
 
         for tool in config.response.tools.keys() {
-            let known = connectors.iter().any(|c| c.tools().iter().any(|t| &t.name == tool))
+            let known = connectors
+                .iter()
+                .any(|c| c.tools().iter().any(|t| &t.name == tool))
                 || tool == crate::context::read::NAME
                 || tool == crate::context::search::NAME;
             if !known {
-                warnings.push(format!("response.tools.{tool}: no tool of that name is configured"));
+                warnings.push(format!(
+                    "response.tools.{tool}: no tool of that name is configured"
+                ));
             }
         }
 
@@ -208,7 +226,11 @@ fn build_git(
     match GitConnector::open(id, repos) {
         Ok(connector) => Some(Arc::new(connector)),
         Err(err) => {
-            let key = if cli_repos.is_empty() { format!("connectors.{id}.repos") } else { "--repo".to_owned() };
+            let key = if cli_repos.is_empty() {
+                format!("connectors.{id}.repos")
+            } else {
+                "--repo".to_owned()
+            };
             issues.push(ConfigIssue::new(key, err.to_string()));
             None
         }

@@ -11,7 +11,10 @@ use switchyard::config::{self, model::LogFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => return fail(&anyhow::anyhow!("cannot start the async runtime: {err}")),
     };
@@ -39,7 +42,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(_) => "info,rmcp=warn",
         Command::Check(_) | Command::Tools(_) => "warn",
     };
-    switchyard::telemetry::init(cli.log_level.as_deref(), config_level.as_deref(), default_level, format)?;
+    switchyard::telemetry::init(
+        cli.log_level.as_deref(),
+        config_level.as_deref(),
+        default_level,
+        format,
+    )?;
     let (config, source) = loaded?;
     match cli.command {
         Command::Serve(args) => {
@@ -50,13 +58,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => {
             let app = App::build(config, source, &args.overrides(false)).await?;
             let mut stdout = std::io::stdout().lock();
-            let healthy = switchyard::cli::check::run(&app, &mut stdout).await.context("writing the report")?;
-            Ok(if healthy { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            let healthy = switchyard::cli::check::run(&app, &mut stdout)
+                .await
+                .context("writing the report")?;
+            Ok(if healthy {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Tools(args) => {
             let app = App::build(config, source, &args.sources.overrides(false)).await?;
             let mut stdout = std::io::stdout().lock();
-            switchyard::cli::tools::run(&app, args.json, &mut stdout).context("writing the catalog")?;
+            switchyard::cli::tools::run(&app, args.json, &mut stdout)
+                .context("writing the catalog")?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -12,7 +12,9 @@ use crate::config::model::LogFormat;
 #[derive(Debug, thiserror::Error)]
 pub enum TelemetryError {
     /// The level or filter does not parse.
-    #[error("{0:?} is not a log level (error, warn, info, debug, trace) or filter such as switchyard=debug")]
+    #[error(
+        "{0:?} is not a log level (error, warn, info, debug, trace) or filter such as switchyard=debug"
+    )]
     BadFilter(String),
     /// A subscriber was already installed.
     #[error("logging was already initialised")]
@@ -20,14 +22,22 @@ pub enum TelemetryError {
 }
 
 /// Install the global subscriber.
-pub fn init(cli_level: Option<&str>, config_level: Option<&str>, default: &str, format: LogFormat) -> Result<(), TelemetryError> {
-    let env = std::env::var("RUST_LOG").ok().filter(|v| !v.trim().is_empty());
+pub fn init(
+    cli_level: Option<&str>,
+    config_level: Option<&str>,
+    default: &str,
+    format: LogFormat,
+) -> Result<(), TelemetryError> {
+    let env = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
     let directive = cli_level
         .map(str::to_owned)
         .or(env)
         .or_else(|| config_level.map(str::to_owned))
         .unwrap_or_else(|| default.to_owned());
-    let filter = EnvFilter::try_new(&directive).map_err(|_| TelemetryError::BadFilter(directive.clone()))?;
+    let filter =
+        EnvFilter::try_new(&directive).map_err(|_| TelemetryError::BadFilter(directive.clone()))?;
     let writer = std::io::stderr.with_max_level(tracing::Level::TRACE);
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()

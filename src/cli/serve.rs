@@ -22,7 +22,12 @@ pub async fn run(app: App, http_addr: Option<&str>) -> Result<(), ServeError> {
     for warning in &app.warnings {
         tracing::warn!("{warning}");
     }
-    let tools: Vec<&str> = app.registry.tools().iter().map(|t| t.spec.name.as_str()).collect();
+    let tools: Vec<&str> = app
+        .registry
+        .tools()
+        .iter()
+        .map(|t| t.spec.name.as_str())
+        .collect();
     tracing::info!(
         config = %app.source,
         data_dir = %app.data_dir.display(),
@@ -49,15 +54,16 @@ fn spawn_signal_handler(shutdown: CancellationToken) {
     tokio::spawn(async move {
         #[cfg(unix)]
         {
-            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot listen for SIGTERM");
-                    let _ = tokio::signal::ctrl_c().await;
-                    shutdown.cancel();
-                    return;
-                }
-            };
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(term) => term,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                        let _ = tokio::signal::ctrl_c().await;
+                        shutdown.cancel();
+                        return;
+                    }
+                };
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}

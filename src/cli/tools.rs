@@ -20,11 +20,22 @@ pub fn run(app: &App, json: bool, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "{:<width$}  {:>6}  summary", "tool", "tokens")?;
     let mut total = 0;
     for tool in &tools {
-        let size = serde_json::to_string(tool).map(|s| estimate_tokens(&s)).unwrap_or(0);
+        let size = serde_json::to_string(tool)
+            .map(|s| estimate_tokens(&s))
+            .unwrap_or(0);
         total += size;
-        let summary = tool.description.as_deref().and_then(|d| d.lines().next()).unwrap_or_default();
+        let summary = tool
+            .description
+            .as_deref()
+            .and_then(|d| d.lines().next())
+            .unwrap_or_default();
         writeln!(out, "{:<width$}  {size:>6}  {summary}", tool.name)?;
     }
-    writeln!(out, "{:<width$}  {total:>6}  ({} tools; tokens ≈ bytes of the tool's JSON / 4)", "total", tools.len())?;
+    writeln!(
+        out,
+        "{:<width$}  {total:>6}  ({} tools; tokens ≈ bytes of the tool's JSON / 4)",
+        "total",
+        tools.len()
+    )?;
     Ok(())
 }

@@ -98,7 +98,12 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
     }
 }
 
-fn section<T: DeserializeOwned>(key: &str, value: Value, issues: &mut Vec<ConfigIssue>, into: &mut T) {
+fn section<T: DeserializeOwned>(
+    key: &str,
+    value: Value,
+    issues: &mut Vec<ConfigIssue>,
+    into: &mut T,
+) {
     match deserialize::<T>(value) {
         Ok(parsed) => *into = parsed,
         Err((path, message)) => issues.push(ConfigIssue::new(join(key, &path), message)),
@@ -197,7 +202,11 @@ mod tests {
         let keys: Vec<&str> = err.issues.iter().map(|i| i.key.as_str()).collect();
         assert!(keys.contains(&"server.call_timeout_secs"), "{keys:?}");
         assert!(keys.contains(&"response.max_tokenz"), "{keys:?}");
-        assert!(keys.iter().any(|k| k.starts_with("connectors.git.repos[0]")), "{keys:?}");
+        assert!(
+            keys.iter()
+                .any(|k| k.starts_with("connectors.git.repos[0]")),
+            "{keys:?}"
+        );
         assert!(keys.contains(&"connectors.jira.type"), "{keys:?}");
         assert!(keys.contains(&"connectors.other.type"), "{keys:?}");
         assert!(keys.contains(&"surprise"), "{keys:?}");

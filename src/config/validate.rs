@@ -89,7 +89,10 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
             ));
         }
         if RESERVED_IDS.contains(&id.as_str()) {
-            issues.push(ConfigIssue::new(&key, format!("{id:?} is reserved for a built-in source")));
+            issues.push(ConfigIssue::new(
+                &key,
+                format!("{id:?} is reserved for a built-in source"),
+            ));
         }
         match connector {
             ConnectorConfig::Git(git) => {
@@ -97,7 +100,10 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
                 for (index, repo) in git.repos.iter().enumerate() {
                     let repo_key = format!("{key}.repos[{index}]");
                     if repo.path.as_os_str().is_empty() {
-                        issues.push(ConfigIssue::new(format!("{repo_key}.path"), "must not be empty"));
+                        issues.push(ConfigIssue::new(
+                            format!("{repo_key}.path"),
+                            "must not be empty",
+                        ));
                     }
                     if let Some(name) = &repo.name {
                         if !valid_repo_name(name) {
@@ -117,7 +123,11 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
             }
         }
     }
-    let kinds: Vec<&str> = config.connectors.values().map(ConnectorConfig::kind).collect();
+    let kinds: Vec<&str> = config
+        .connectors
+        .values()
+        .map(ConnectorConfig::kind)
+        .collect();
     if kinds.iter().filter(|kind| **kind == "git").count() > 1 {
         issues.push(ConfigIssue::new(
             "connectors",
@@ -129,7 +139,12 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
 
 /// A level (`info`) or a comma-separated filter of `target=level` and bare levels.
 pub fn valid_log_filter(filter: &str) -> bool {
-    let level_ok = |level: &str| level.trim().parse::<tracing::level_filters::LevelFilter>().is_ok();
+    let level_ok = |level: &str| {
+        level
+            .trim()
+            .parse::<tracing::level_filters::LevelFilter>()
+            .is_ok()
+    };
     let target_ok = |target: &str| {
         !target.is_empty()
             && target
@@ -193,7 +208,10 @@ mod tests {
             "connectors.Bad",
             "connectors.Bad.repos[1].name",
         ] {
-            assert!(keys.iter().any(|k| k == expected), "missing {expected} in {keys:?}");
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "missing {expected} in {keys:?}"
+            );
         }
     }
 

@@ -31,7 +31,11 @@ pub fn spec() -> ToolSpec {
 }
 
 /// Run `read_context`.
-pub async fn run(registry: &Registry, args: &JsonObject, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
+pub async fn run(
+    registry: &Registry,
+    args: &JsonObject,
+    ctx: &CallContext,
+) -> Result<ToolOutput, ConnectorError> {
     let params: Params = parse_args(args)?;
     registry.read(params.uri.trim(), ctx).await
 }

@@ -55,7 +55,11 @@ enum Outcome {
 }
 
 /// Run `search_context`.
-pub async fn run(registry: &Registry, args: &JsonObject, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
+pub async fn run(
+    registry: &Registry,
+    args: &JsonObject,
+    ctx: &CallContext,
+) -> Result<ToolOutput, ConnectorError> {
     let params: Params = parse_args(args)?;
     let text = params.query.trim().to_owned();
     if text.is_empty() {
@@ -63,7 +67,9 @@ pub async fn run(registry: &Registry, args: &JsonObject, ctx: &CallContext) -> R
     }
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(ConnectorError::invalid(format!("limit must be between 1 and {MAX_LIMIT}")));
+        return Err(ConnectorError::invalid(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
     }
     let searchable: Vec<Arc<dyn Connector>> = registry
         .connectors()
@@ -83,11 +89,17 @@ pub async fn run(registry: &Registry, args: &JsonObject, ctx: &CallContext) -> R
                     )));
                 }
             }
-            searchable.into_iter().filter(|c| names.iter().any(|n| n == c.id())).collect()
+            searchable
+                .into_iter()
+                .filter(|c| names.iter().any(|n| n == c.id()))
+                .collect()
         }
     };
     let timeout = registry.search_timeout().min(ctx.remaining());
-    let query = SearchQuery { text: text.clone(), limit };
+    let query = SearchQuery {
+        text: text.clone(),
+        limit,
+    };
     let outcomes = futures::future::join_all(chosen.iter().map(|connector| {
         let query = query.clone();
         async move {
@@ -105,13 +117,23 @@ pub async fn run(registry: &Registry, args: &JsonObject, ctx: &CallContext) -> R
 }
 
 /// Merge by reciprocal-rank fusion and write the page and the per-source report.
-fn render(query: &str, limit: usize, outcomes: Vec<(String, Outcome)>, ctx: &CallContext) -> ToolOutput {
+fn render(
+    query: &str,
+    limit: usize,
+    outcomes: Vec<(String, Outcome)>,
+    ctx: &CallContext,
+) -> ToolOutput {
     let mut merged: Vec<(f64, &str, &SearchHit)> = Vec::new();
     let mut report = String::new();
     for (source, outcome) in &outcomes {
         match outcome {
             Outcome::Hits(hits, took) => {
-                let _ = write!(report, "\n- {source}: ok, {} hits in {} ms", hits.len(), took.as_millis());
+                let _ = write!(
+                    report,
+                    "\n- {source}: ok, {} hits in {} ms",
+                    hits.len(),
+                    took.as_millis()
+                );
                 for (rank, hit) in hits.iter().enumerate() {
                     merged.push((1.0 / (RRF_K + rank as f64 + 1.0), source, hit));
                 }
@@ -120,13 +142,23 @@ fn render(query: &str, limit: usize, outcomes: Vec<(String, Outcome)>, ctx: &Cal
                 let _ = write!(report, "\n- {source}: FAILED ({}): {err}", err.kind());
             }
             Outcome::TimedOut(after) => {
-                let _ = write!(report, "\n- {source}: TIMED OUT after {} ms; its hits are missing", after.as_millis());
+                let _ = write!(
+                    report,
+                    "\n- {source}: TIMED OUT after {} ms; its hits are missing",
+                    after.as_millis()
+                );
             }
         }
     }
     merged.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total = merged.len();
-    let mut page = PageWriter::new(format!("search results for {query:?} across {} sources", outcomes.len()), &ctx.budget);
+    let mut page = PageWriter::new(
+        format!(
+            "search results for {query:?} across {} sources",
+            outcomes.len()
+        ),
+        &ctx.budget,
+    );
     for (_, source, hit) in merged.iter().take(limit) {
         let mut item = format!("[{source}] {} — {}", strip_hidden(&hit.title), hit.uri);
         if let Some(updated) = &hit.updated {

@@ -79,19 +79,32 @@ mod tests {
 
     #[test]
     fn annotations_follow_effects() {
-        let read = tool(&ToolSpec::new::<Nothing>("git_log", "Log", "d", ToolEffects::LOCAL_READ));
+        let read = tool(&ToolSpec::new::<Nothing>(
+            "git_log",
+            "Log",
+            "d",
+            ToolEffects::LOCAL_READ,
+        ));
         let json = serde_json::to_value(&read).unwrap();
         assert_eq!(json["annotations"]["readOnlyHint"], true);
         assert_eq!(json["annotations"]["openWorldHint"], false);
         assert!(json["annotations"].get("destructiveHint").is_none());
-        let delete = tool(&ToolSpec::new::<Nothing>("note_delete", "Del", "d", ToolEffects::DESTRUCTIVE_WRITE));
+        let delete = tool(&ToolSpec::new::<Nothing>(
+            "note_delete",
+            "Del",
+            "d",
+            ToolEffects::DESTRUCTIVE_WRITE,
+        ));
         let json = serde_json::to_value(&delete).unwrap();
         assert_eq!(json["annotations"]["destructiveHint"], true);
     }
 
     #[test]
     fn failures_name_kind_and_hint() {
-        let text = failure_text("git_log", &ConnectorError::not_found("revision \"nope\" does not exist"));
+        let text = failure_text(
+            "git_log",
+            &ConnectorError::not_found("revision \"nope\" does not exist"),
+        );
         assert!(text.starts_with("git_log failed [not_found]: not found: revision"));
         assert!(text.contains("what to try:"));
     }

@@ -23,8 +23,16 @@ const PROMPTS: &[PromptDef] = &[
         description: "Review the changes between two revisions (default: the working tree against HEAD)",
         arguments: &[
             ("base", "The base revision (default HEAD)", false),
-            ("head", "The revision under review (default: the working tree)", false),
-            ("repo", "The repository name, when several are configured", false),
+            (
+                "head",
+                "The revision under review (default: the working tree)",
+                false,
+            ),
+            (
+                "repo",
+                "The repository name, when several are configured",
+                false,
+            ),
         ],
         render: review_change,
     },
@@ -34,7 +42,11 @@ const PROMPTS: &[PromptDef] = &[
         description: "Gather the context of an incident: recent changes, related notes, and what to check next",
         arguments: &[
             ("symptom", "What is going wrong, in a sentence", true),
-            ("since", "How far back to look (e.g. \"2 days ago\", default \"3 days ago\")", false),
+            (
+                "since",
+                "How far back to look (e.g. \"2 days ago\", default \"3 days ago\")",
+                false,
+            ),
         ],
         render: investigate_incident,
     },
@@ -42,7 +54,11 @@ const PROMPTS: &[PromptDef] = &[
         name: "catch_up",
         title: "Catch up on recent work",
         description: "Summarise what changed recently and what the team noted about it",
-        arguments: &[("since", "How far back (e.g. \"1 week ago\", default \"1 week ago\")", false)],
+        arguments: &[(
+            "since",
+            "How far back (e.g. \"1 week ago\", default \"1 week ago\")",
+            false,
+        )],
         render: catch_up,
     },
 ];
@@ -91,7 +107,10 @@ pub enum PromptError {
 }
 
 /// Render the prompt `name` with `arguments`.
-pub fn get(name: &str, arguments: &BTreeMap<String, String>) -> Result<GetPromptResult, PromptError> {
+pub fn get(
+    name: &str,
+    arguments: &BTreeMap<String, String>,
+) -> Result<GetPromptResult, PromptError> {
     let def = PROMPTS
         .iter()
         .find(|def| def.name == name)
@@ -128,7 +147,9 @@ fn arg<'a>(arguments: &'a BTreeMap<String, String>, name: &str, default: &'a str
 
 fn repo_clause(arguments: &BTreeMap<String, String>) -> String {
     match arguments.get("repo") {
-        Some(repo) if !repo.trim().is_empty() => format!(" (pass repo=\"{repo}\" to every git tool)"),
+        Some(repo) if !repo.trim().is_empty() => {
+            format!(" (pass repo=\"{repo}\" to every git tool)")
+        }
         _ => String::new(),
     }
 }
@@ -204,7 +225,13 @@ mod tests {
         assert!(err.to_string().contains("symptom"));
         let mut args = BTreeMap::new();
         args.insert("colour".to_owned(), "red".to_owned());
-        assert!(matches!(get("catch_up", &args), Err(PromptError::UnknownArgument { .. })));
-        assert!(matches!(get("nope", &BTreeMap::new()), Err(PromptError::Unknown(_))));
+        assert!(matches!(
+            get("catch_up", &args),
+            Err(PromptError::UnknownArgument { .. })
+        ));
+        assert!(matches!(
+            get("nope", &BTreeMap::new()),
+            Err(PromptError::Unknown(_))
+        ));
     }
 }

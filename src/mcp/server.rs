@@ -47,7 +47,11 @@ pub struct SwitchyardServer {
 impl SwitchyardServer {
     /// A server over `registry`, calling tools as `identity` with `call_timeout` each.
     pub fn new(registry: Arc<Registry>, identity: Identity, call_timeout: Duration) -> Self {
-        let tools = registry.tools().iter().map(|entry| convert::tool(&entry.spec)).collect();
+        let tools = registry
+            .tools()
+            .iter()
+            .map(|entry| convert::tool(&entry.spec))
+            .collect();
         SwitchyardServer {
             registry,
             tools: Arc::new(tools),
@@ -78,7 +82,11 @@ impl SwitchyardServer {
     }
 
     fn call_context(&self, context: &RequestContext<RoleServer>) -> CallContext {
-        let mut ctx = CallContext::new(self.identity.clone(), self.call_timeout, ResponseBudget::default());
+        let mut ctx = CallContext::new(
+            self.identity.clone(),
+            self.call_timeout,
+            ResponseBudget::default(),
+        );
         ctx.cancel = context.ct.child_token();
         if let Some(token) = context.meta.get_progress_token() {
             ctx.progress = Arc::new(PeerProgress {
@@ -146,7 +154,8 @@ struct PeerProgress {
 
 impl ProgressSink for PeerProgress {
     fn report(&self, done: u64, total: Option<u64>, message: &str) {
-        let mut param = ProgressNotificationParam::new(self.token.clone(), done as f64).with_message(message);
+        let mut param =
+            ProgressNotificationParam::new(self.token.clone(), done as f64).with_message(message);
         if let Some(total) = total {
             param = param.with_total(total as f64);
         }
@@ -172,7 +181,9 @@ impl ServerHandler for SwitchyardServer {
             .with_server_info(
                 Implementation::new(SERVER_NAME, SERVER_VERSION)
                     .with_title("Switchyard")
-                    .with_description("One governed view of your development context: git, notes and more"),
+                    .with_description(
+                        "One governed view of your development context: git, notes and more",
+                    ),
             )
             .with_instructions(INSTRUCTIONS)
     }
@@ -200,7 +211,8 @@ impl ServerHandler for SwitchyardServer {
             return response;
         }
         let args = request.arguments.unwrap_or_default();
-        self.call_registry_tool(&request.name, &args, &context).await
+        self.call_registry_tool(&request.name, &args, &context)
+            .await
     }
 
     async fn list_resources(
@@ -208,7 +220,13 @@ impl ServerHandler for SwitchyardServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        let mut resources: Vec<_> = self.registry.resources().await.into_iter().map(convert::resource).collect();
+        let mut resources: Vec<_> = self
+            .registry
+            .resources()
+            .await
+            .into_iter()
+            .map(convert::resource)
+            .collect();
         if let Some(fixtures) = &self.fixtures {
             resources.extend(fixtures.resources());
         }
@@ -244,12 +262,16 @@ impl ServerHandler for SwitchyardServer {
         }
         let ctx = self.call_context(&context);
         match self.registry.read(&request.uri, &ctx).await {
-            Ok(output) => Ok(ReadResourceResult::new(vec![convert::contents(&request.uri, output)]).into()),
+            Ok(output) => {
+                Ok(ReadResourceResult::new(vec![convert::contents(&request.uri, output)]).into())
+            }
             Err(ConnectorError::NotFound(message)) => Err(McpError::resource_not_found(
                 message,
                 Some(serde_json::json!({ "uri": request.uri })),
             )),
-            Err(ConnectorError::InvalidArguments(message)) => Err(McpError::invalid_params(message, None)),
+            Err(ConnectorError::InvalidArguments(message)) => {
+                Err(McpError::invalid_params(message, None))
+            }
             Err(err) => Err(McpError::internal_error(
                 convert::failure_text("resources/read", &err),
                 Some(serde_json::json!({ "uri": request.uri })),
@@ -299,7 +321,9 @@ impl ServerHandler for SwitchyardServer {
     ) -> Result<CompleteResult, McpError> {
         match &self.fixtures {
             Some(fixtures) => fixtures.complete(request, &context).await,
-            None => Err(McpError::method_not_found::<rmcp::model::CompleteRequestMethod>()),
+            None => Err(McpError::method_not_found::<
+                rmcp::model::CompleteRequestMethod,
+            >()),
         }
     }
 }

@@ -87,7 +87,14 @@ impl Connector for NotesConnector {
     }
 
     async fn check(&self) -> CheckReport {
-        match self.store.list(&crate::store::NoteFilter { limit: 1, ..Default::default() }).await {
+        match self
+            .store
+            .list(&crate::store::NoteFilter {
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+        {
             Ok(_) => CheckReport::ok("the notes database answers"),
             Err(err) => CheckReport::failed(format!("the notes database failed: {err}")),
         }
@@ -109,7 +116,11 @@ impl Connector for NotesConnector {
             .get(id)
             .await
             .map_err(store_error)?
-            .ok_or_else(|| ConnectorError::not_found(format!("note {id} does not exist; note_list shows the notes there are")))?;
+            .ok_or_else(|| {
+                ConnectorError::not_found(format!(
+                    "note {id} does not exist; note_list shows the notes there are"
+                ))
+            })?;
         Ok(ToolOutput {
             uris: vec![render::uri(note.id)],
             ..ToolOutput::text(render::full(&note))
@@ -126,7 +137,11 @@ impl Connector for NotesConnector {
         _ctx: &CallContext,
     ) -> Result<Vec<SearchHit>, ConnectorError> {
         let limit = u32::try_from(query.limit).unwrap_or(u32::MAX);
-        let hits = self.store.search(&query.text, limit).await.map_err(store_error)?;
+        let hits = self
+            .store
+            .search(&query.text, limit)
+            .await
+            .map_err(store_error)?;
         Ok(hits
             .into_iter()
             .map(|hit| SearchHit {

@@ -13,7 +13,11 @@ pub fn uri(id: i64) -> String {
 
 /// The first line of a note, shortened.
 pub fn title(note: &Note) -> String {
-    let first = note.text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let first = note
+        .text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
     let first = strip_hidden(first.trim());
     if first.chars().count() > 100 {
         let cut: String = first.chars().take(99).collect();
@@ -25,7 +29,13 @@ pub fn title(note: &Note) -> String {
 
 /// One line per note in a list.
 pub fn line(note: &Note) -> String {
-    let mut line = format!("{} · {} · {} · {}", uri(note.id), note.created_at, note.author, title(note));
+    let mut line = format!(
+        "{} · {} · {} · {}",
+        uri(note.id),
+        note.created_at,
+        note.author,
+        title(note)
+    );
     if !note.tags.is_empty() {
         let _ = write!(line, " · tags: {}", note.tags.join(", "));
     }

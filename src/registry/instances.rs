@@ -21,7 +21,10 @@ pub fn group(connectors: &[Arc<dyn Connector>]) -> Vec<(ToolSpec, Vec<Arc<dyn Co
                 Some((_, instances)) => instances.push(Arc::clone(connector)),
                 None => {
                     order.push(spec.name.clone());
-                    grouped.insert(spec.name.clone(), (spec.clone(), vec![Arc::clone(connector)]));
+                    grouped.insert(
+                        spec.name.clone(),
+                        (spec.clone(), vec![Arc::clone(connector)]),
+                    );
                 }
             }
         }
@@ -103,7 +106,12 @@ mod tests {
         fn tools(&self) -> &[ToolSpec] {
             &self.tools
         }
-        async fn call(&self, _: &str, args: &JsonObject, _: &CallContext) -> Result<ToolOutput, ConnectorError> {
+        async fn call(
+            &self,
+            _: &str,
+            args: &JsonObject,
+            _: &CallContext,
+        ) -> Result<ToolOutput, ConnectorError> {
             Ok(ToolOutput::text(format!("{} got {}", self.id, args.len())))
         }
         async fn check(&self) -> CheckReport {
@@ -114,7 +122,12 @@ mod tests {
     fn fake(id: &'static str) -> Arc<dyn Connector> {
         Arc::new(Fake {
             id,
-            tools: vec![ToolSpec::new::<Nothing>("fake_list_things", "t", "d", ToolEffects::REMOTE_READ)],
+            tools: vec![ToolSpec::new::<Nothing>(
+                "fake_list_things",
+                "t",
+                "d",
+                ToolEffects::REMOTE_READ,
+            )],
         })
     }
 
@@ -123,22 +136,35 @@ mod tests {
         let grouped = group(&[fake("pub"), fake("corp")]);
         assert_eq!(grouped.len(), 1);
         let (spec, instances) = &grouped[0];
-        assert_eq!(spec.input_schema["properties"]["instance"]["enum"], json!(["pub", "corp"]));
+        assert_eq!(
+            spec.input_schema["properties"]["instance"]["enum"],
+            json!(["pub", "corp"])
+        );
         let ctx = CallContext::for_tests();
-        let default = dispatch(instances, "fake_list_things", &JsonObject::new(), &ctx).await.unwrap();
+        let default = dispatch(instances, "fake_list_things", &JsonObject::new(), &ctx)
+            .await
+            .unwrap();
         assert_eq!(default.text, "[instance: pub]\npub got 0");
         let mut args = JsonObject::new();
         args.insert("instance".into(), json!("corp"));
-        let chosen = dispatch(instances, "fake_list_things", &args, &ctx).await.unwrap();
+        let chosen = dispatch(instances, "fake_list_things", &args, &ctx)
+            .await
+            .unwrap();
         assert_eq!(chosen.text, "[instance: corp]\ncorp got 0");
         args.insert("instance".into(), json!("nope"));
-        let err = dispatch(instances, "fake_list_things", &args, &ctx).await.unwrap_err();
+        let err = dispatch(instances, "fake_list_things", &args, &ctx)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("pub, corp"));
     }
 
     #[test]
     fn a_single_instance_has_no_instance_argument() {
         let grouped = group(&[fake("pub")]);
-        assert!(grouped[0].0.input_schema["properties"].get("instance").is_none());
+        assert!(
+            grouped[0].0.input_schema["properties"]
+                .get("instance")
+                .is_none()
+        );
     }
 }

@@ -17,8 +17,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use switchyard_core::{
-    CallContext, CheckReport, Connector, ConnectorError, ItemUri, JsonObject, ResponseBudget,
-    ResourceSpec, ResourceTemplateSpec, ToolOutput, ToolSpec,
+    CallContext, CheckReport, Connector, ConnectorError, ItemUri, JsonObject, ResourceSpec,
+    ResourceTemplateSpec, ResponseBudget, ToolOutput, ToolSpec,
 };
 
 use crate::config::model::{ResponseConfig, ToolsConfig};
@@ -69,7 +69,14 @@ pub struct Registry {
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Registry")
-            .field("connectors", &self.connectors.iter().map(|c| c.id().to_owned()).collect::<Vec<_>>())
+            .field(
+                "connectors",
+                &self
+                    .connectors
+                    .iter()
+                    .map(|c| c.id().to_owned())
+                    .collect::<Vec<_>>(),
+            )
             .field("tools", &self.entries.len())
             .finish()
     }
@@ -94,10 +101,18 @@ impl Registry {
         };
         let mut entries = Vec::new();
         for (spec, instances) in instances::group(&connectors) {
-            let toolsets: Vec<&str> = instances.iter().map(|c| c.id()).chain([instances[0].kind()]).collect();
+            let toolsets: Vec<&str> = instances
+                .iter()
+                .map(|c| c.id())
+                .chain([instances[0].kind()])
+                .collect();
             if policy.publishes(&spec, &toolsets) {
                 let budget = budget_for(&spec.name);
-                entries.push(ToolEntry { spec, route: Route::Connector(instances), budget });
+                entries.push(ToolEntry {
+                    spec,
+                    route: Route::Connector(instances),
+                    budget,
+                });
             }
         }
         for (spec, route) in [
@@ -106,7 +121,11 @@ impl Registry {
         ] {
             if policy.publishes(&spec, &["context"]) {
                 let budget = budget_for(&spec.name);
-                entries.push(ToolEntry { spec, route, budget });
+                entries.push(ToolEntry {
+                    spec,
+                    route,
+                    budget,
+                });
             }
         }
         let by_name = entries
@@ -118,7 +137,13 @@ impl Registry {
             .iter()
             .map(|c| (c.id().to_owned(), Arc::clone(c)))
             .collect();
-        Registry { connectors, entries, by_name, by_scheme, search_timeout }
+        Registry {
+            connectors,
+            entries,
+            by_name,
+            by_scheme,
+            search_timeout,
+        }
     }
 
     /// The published tools, in order.
@@ -173,10 +198,9 @@ impl Registry {
                 known.join(", ")
             ))
         })?;
-        connector
-            .read(&parsed, ctx)
-            .await
-            .map(|output| output.enforce_budget(&ctx.budget, "the item is longer than the response budget"))
+        connector.read(&parsed, ctx).await.map(|output| {
+            output.enforce_budget(&ctx.budget, "the item is longer than the response budget")
+        })
     }
 
     /// Concrete resources of every connector.
@@ -185,7 +209,9 @@ impl Registry {
         for connector in &self.connectors {
             match connector.resources().await {
                 Ok(list) => all.extend(list),
-                Err(err) => tracing::warn!(connector = connector.id(), error = %err, "listing resources failed"),
+                Err(err) => {
+                    tracing::warn!(connector = connector.id(), error = %err, "listing resources failed")
+                }
             }
         }
         all
@@ -193,7 +219,10 @@ impl Registry {
 
     /// Resource templates of every connector.
     pub fn resource_templates(&self) -> Vec<ResourceTemplateSpec> {
-        self.connectors.iter().flat_map(|c| c.resource_templates()).collect()
+        self.connectors
+            .iter()
+            .flat_map(|c| c.resource_templates())
+            .collect()
     }
 
     /// Run every connector's check, in order.

@@ -277,20 +277,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
         let notes = store.notes();
-        let first = notes.add(note("Deploy freeze until Friday", &["ops", "deploy"])).await.unwrap();
-        let second = notes.add(note("Flaky test in the payments suite", &["ci"])).await.unwrap();
+        let first = notes
+            .add(note("Deploy freeze until Friday", &["ops", "deploy"]))
+            .await
+            .unwrap();
+        let second = notes
+            .add(note("Flaky test in the payments suite", &["ci"]))
+            .await
+            .unwrap();
         assert!(second.id > first.id);
         assert_eq!(first.tags, vec!["deploy", "ops"]);
 
-        let all = notes.list(&NoteFilter { limit: 10, ..NoteFilter::default() }).await.unwrap();
-        assert_eq!(all.iter().map(|n| n.id).collect::<Vec<_>>(), vec![second.id, first.id]);
+        let all = notes
+            .list(&NoteFilter {
+                limit: 10,
+                ..NoteFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            all.iter().map(|n| n.id).collect::<Vec<_>>(),
+            vec![second.id, first.id]
+        );
         let tagged = notes
-            .list(&NoteFilter { tag: Some("ops".into()), limit: 10, ..NoteFilter::default() })
+            .list(&NoteFilter {
+                tag: Some("ops".into()),
+                limit: 10,
+                ..NoteFilter::default()
+            })
             .await
             .unwrap();
         assert_eq!(tagged.len(), 1);
         let page = notes
-            .list(&NoteFilter { before_id: Some(second.id), limit: 10, ..NoteFilter::default() })
+            .list(&NoteFilter {
+                before_id: Some(second.id),
+                limit: 10,
+                ..NoteFilter::default()
+            })
             .await
             .unwrap();
         assert_eq!(page[0].id, first.id);
@@ -318,7 +341,10 @@ mod tests {
 
     #[test]
     fn fts_expressions_are_quoted() {
-        assert_eq!(fts_expression("a\" OR b"), Some("\"a\"* \"OR\"* \"b\"*".into()));
+        assert_eq!(
+            fts_expression("a\" OR b"),
+            Some("\"a\"* \"OR\"* \"b\"*".into())
+        );
         assert_eq!(fts_expression("  ...  "), None);
     }
 }

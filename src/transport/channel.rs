@@ -44,11 +44,20 @@ pub fn parse_incoming(text: &str) -> Result<ClientJsonRpcMessage, String> {
     let text = text.trim_start_matches('\u{feff}');
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(err) => return Err(error_response(Value::Null, PARSE_ERROR, &format!("parse error: {err}"))),
+        Err(err) => {
+            return Err(error_response(
+                Value::Null,
+                PARSE_ERROR,
+                &format!("parse error: {err}"),
+            ));
+        }
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let has_method = value.get("method").and_then(Value::as_str).is_some();
-    let method = value.get("method").and_then(Value::as_str).map(str::to_owned);
+    let method = value
+        .get("method")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     match serde_json::from_value::<ClientJsonRpcMessage>(value) {
         // rmcp turns a request whose params do not fit its method into a custom request;
         // for the methods of the specification that is a params error, said as such.
@@ -99,7 +108,10 @@ pub struct ChannelTransport {
 
 impl ChannelTransport {
     /// A transport that reads `incoming` and writes JSON texts to `outgoing`.
-    pub fn new(incoming: mpsc::Receiver<ClientJsonRpcMessage>, outgoing: mpsc::Sender<String>) -> Self {
+    pub fn new(
+        incoming: mpsc::Receiver<ClientJsonRpcMessage>,
+        outgoing: mpsc::Sender<String>,
+    ) -> Self {
         ChannelTransport { incoming, outgoing }
     }
 }
@@ -150,7 +162,8 @@ mod tests {
 
     #[test]
     fn wrong_shapes_keep_the_id() {
-        let reply = error_of(r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":5}}"#);
+        let reply =
+            error_of(r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":5}}"#);
         assert_eq!(reply["id"], 7);
         assert_eq!(reply["error"]["code"], -32602);
         let reply = error_of(r#"[1,2,3]"#);
@@ -160,6 +173,8 @@ mod tests {
     #[test]
     fn valid_requests_parse() {
         assert!(parse_incoming(r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).is_ok());
-        assert!(parse_incoming(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#).is_ok());
+        assert!(
+            parse_incoming(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#).is_ok()
+        );
     }
 }

@@ -30,7 +30,10 @@ impl Guard {
         hosts.extend(allowed_hosts.iter().map(|h| h.to_ascii_lowercase()));
         Guard {
             hosts,
-            origins: allowed_origins.iter().map(|o| o.to_ascii_lowercase()).collect(),
+            origins: allowed_origins
+                .iter()
+                .map(|o| o.to_ascii_lowercase())
+                .collect(),
         }
     }
 
@@ -38,7 +41,9 @@ impl Guard {
     pub fn host_allowed(&self, host: &str) -> bool {
         let host = host.trim().to_ascii_lowercase();
         let name = strip_port(&host);
-        self.hosts.iter().any(|allowed| *allowed == host || *allowed == name)
+        self.hosts
+            .iter()
+            .any(|allowed| *allowed == host || *allowed == name)
     }
 
     /// Whether a browser `Origin` may call this server.
@@ -54,7 +59,10 @@ impl Guard {
         }
         self.origins.iter().any(|allowed| {
             if let Some(prefix) = allowed.strip_suffix(":*") {
-                origin == prefix || origin.strip_prefix(prefix).is_some_and(|rest| rest.starts_with(':'))
+                origin == prefix
+                    || origin
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| rest.starts_with(':'))
             } else {
                 *allowed == origin
             }
@@ -92,10 +100,15 @@ impl Guard {
 /// Strip a `:port` from a host (keeping IPv6 literals in brackets whole).
 fn strip_port(host: &str) -> &str {
     if host.starts_with('[') {
-        return host.split_once(']').map(|(inner, _)| &host[..inner.len() + 1]).unwrap_or(host);
+        return host
+            .split_once(']')
+            .map(|(inner, _)| &host[..inner.len() + 1])
+            .unwrap_or(host);
     }
     match host.rsplit_once(':') {
-        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
         _ => host,
     }
 }
@@ -116,17 +129,31 @@ mod tests {
         Guard::new(
             "127.0.0.1:8787".parse().unwrap(),
             &["mcp.example.com".into()],
-            &["https://app.example.com".into(), "http://dev.example.com:*".into()],
+            &[
+                "https://app.example.com".into(),
+                "http://dev.example.com:*".into(),
+            ],
         )
     }
 
     #[test]
     fn hosts() {
         let g = guard();
-        for ok in ["localhost:8787", "127.0.0.1:8787", "[::1]:8787", "LOCALHOST", "mcp.example.com:443"] {
+        for ok in [
+            "localhost:8787",
+            "127.0.0.1:8787",
+            "[::1]:8787",
+            "LOCALHOST",
+            "mcp.example.com:443",
+        ] {
             assert!(g.host_allowed(ok), "{ok}");
         }
-        for bad in ["evil.example.com", "evil.example.com:8787", "", "127.0.0.2:8787"] {
+        for bad in [
+            "evil.example.com",
+            "evil.example.com:8787",
+            "",
+            "127.0.0.2:8787",
+        ] {
             assert!(!g.host_allowed(bad), "{bad}");
         }
     }

@@ -72,7 +72,12 @@ pub fn parse_addr(text: &str) -> Result<SocketAddr, HttpError> {
 }
 
 /// The router for a server bound at `bound`.
-pub fn router(server: SwitchyardServer, bound: SocketAddr, options: &HttpOptions, shutdown: CancellationToken) -> Router {
+pub fn router(
+    server: SwitchyardServer,
+    bound: SocketAddr,
+    options: &HttpOptions,
+    shutdown: CancellationToken,
+) -> Router {
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
     let config = StreamableHttpServerConfig::default()
@@ -88,17 +93,25 @@ pub fn router(server: SwitchyardServer, bound: SocketAddr, options: &HttpOptions
         config,
     );
     let sse_sessions = SseSessions::new(server.clone(), shutdown);
-    let guard = Arc::new(Guard::new(bound, &options.allowed_hosts, &options.allowed_origins));
+    let guard = Arc::new(Guard::new(
+        bound,
+        &options.allowed_hosts,
+        &options.allowed_origins,
+    ));
     let legacy = Router::new()
         .route("/sse", get(sse::open))
         .route("/message", post(sse::post))
         .with_state(sse_sessions);
-    let health = Router::new().route("/healthz", get(healthz)).with_state(server);
+    let health = Router::new()
+        .route("/healthz", get(healthz))
+        .with_state(server);
     Router::new()
         .nest_service("/mcp", streamable)
         .merge(legacy)
         .merge(health)
-        .layer(axum::extract::DefaultBodyLimit::max(options.max_request_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            options.max_request_bytes,
+        ))
         .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
 }
 
@@ -112,10 +125,12 @@ pub async fn serve(
     if !addr.ip().is_loopback() {
         return Err(HttpError::NotLoopback(addr));
     }
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| HttpError::Io {
-        addr: addr.to_string(),
-        source,
-    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| HttpError::Io {
+            addr: addr.to_string(),
+            source,
+        })?;
     let bound = listener.local_addr().map_err(|source| HttpError::Io {
         addr: addr.to_string(),
         source,
@@ -142,7 +157,11 @@ async fn healthz(State(server): State<SwitchyardServer>) -> impl IntoResponse {
         .iter()
         .map(|(id, kind, report)| json!({"id": id, "kind": kind, "ok": report.ok, "detail": report.detail}))
         .collect();
-    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (
         status,
         Json(json!({
@@ -163,6 +182,9 @@ mod tests {
         assert_eq!(parse_addr("127.0.0.1:8787").unwrap().port(), 8787);
         assert!(parse_addr("localhost:9").unwrap().ip().is_loopback());
         assert!(parse_addr("[::1]:1").unwrap().ip().is_loopback());
-        assert!(matches!(parse_addr("nonsense"), Err(HttpError::BadAddress(_))));
+        assert!(matches!(
+            parse_addr("nonsense"),
+            Err(HttpError::BadAddress(_))
+        ));
     }
 }

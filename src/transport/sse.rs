@@ -90,7 +90,9 @@ impl Drop for SessionGuard {
 }
 
 /// `GET /sse`: open a session and stream its messages.
-pub async fn open(State(sessions): State<SseSessions>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn open(
+    State(sessions): State<SseSessions>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let (in_tx, in_rx) = mpsc::channel(64);
     let (out_tx, out_rx) = mpsc::channel::<String>(64);
@@ -105,7 +107,9 @@ pub async fn open(State(sessions): State<SseSessions>) -> Sse<impl Stream<Item =
             Ok(running) => {
                 let _ = running.waiting().await;
             }
-            Err(err) => tracing::debug!(session = %session_id, error = %err, "legacy SSE session ended before initialization"),
+            Err(err) => {
+                tracing::debug!(session = %session_id, error = %err, "legacy SSE session ended before initialization")
+            }
         }
     });
     tracing::debug!(session = %id, "legacy SSE session opened");
@@ -151,9 +155,17 @@ pub struct MessageQuery {
 }
 
 /// `POST /message?sessionId=…`: deliver one client message to its session.
-pub async fn post(State(sessions): State<SseSessions>, Query(query): Query<MessageQuery>, body: String) -> Response {
+pub async fn post(
+    State(sessions): State<SseSessions>,
+    Query(query): Query<MessageQuery>,
+    body: String,
+) -> Response {
     let Some(id) = query.session_id else {
-        return (StatusCode::BAD_REQUEST, "missing sessionId; use the endpoint the /sse stream announced").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "missing sessionId; use the endpoint the /sse stream announced",
+        )
+            .into_response();
     };
     let Some(sender) = sessions.sender(&id) else {
         return (
@@ -165,8 +177,17 @@ pub async fn post(State(sessions): State<SseSessions>, Query(query): Query<Messa
     match parse_incoming(&body) {
         Ok(message) => match sender.send(message).await {
             Ok(()) => StatusCode::ACCEPTED.into_response(),
-            Err(_) => (StatusCode::GONE, "the session has ended; open a new stream with GET /sse").into_response(),
+            Err(_) => (
+                StatusCode::GONE,
+                "the session has ended; open a new stream with GET /sse",
+            )
+                .into_response(),
         },
-        Err(reply) => (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], reply).into_response(),
+        Err(reply) => (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            reply,
+        )
+            .into_response(),
     }
 }

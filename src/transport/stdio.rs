@@ -11,7 +11,9 @@ use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 use tokio_util::sync::CancellationToken;
 
-use super::channel::{ChannelTransport, INVALID_REQUEST, PARSE_ERROR, error_response, parse_incoming};
+use super::channel::{
+    ChannelTransport, INVALID_REQUEST, PARSE_ERROR, error_response, parse_incoming,
+};
 use crate::mcp::SwitchyardServer;
 
 /// The longest line accepted on stdin; longer lines are answered with an error and skipped.
@@ -27,7 +29,10 @@ pub enum StdioError {
 
 /// Serve one MCP session over this process's stdin and stdout until stdin closes or
 /// `shutdown` is cancelled.
-pub async fn serve(server: SwitchyardServer, shutdown: CancellationToken) -> Result<(), StdioError> {
+pub async fn serve(
+    server: SwitchyardServer,
+    shutdown: CancellationToken,
+) -> Result<(), StdioError> {
     let (in_tx, in_rx) = mpsc::channel(64);
     let (out_tx, mut out_rx) = mpsc::channel::<String>(64);
 
@@ -46,7 +51,10 @@ pub async fn serve(server: SwitchyardServer, shutdown: CancellationToken) -> Res
 
     let reader_out = out_tx.clone();
     let reader = tokio::spawn(async move {
-        let mut lines = FramedRead::new(tokio::io::stdin(), LinesCodec::new_with_max_length(MAX_LINE_BYTES));
+        let mut lines = FramedRead::new(
+            tokio::io::stdin(),
+            LinesCodec::new_with_max_length(MAX_LINE_BYTES),
+        );
         while let Some(line) = lines.next().await {
             let reply = match line {
                 Ok(line) if line.trim().is_empty() => continue,
@@ -65,7 +73,11 @@ pub async fn serve(server: SwitchyardServer, shutdown: CancellationToken) -> Res
                     &format!("message longer than {MAX_LINE_BYTES} bytes; it was skipped"),
                 ),
                 Err(LinesCodecError::Io(err)) if err.kind() == std::io::ErrorKind::InvalidData => {
-                    error_response(serde_json::Value::Null, PARSE_ERROR, "parse error: the line is not valid UTF-8")
+                    error_response(
+                        serde_json::Value::Null,
+                        PARSE_ERROR,
+                        "parse error: the line is not valid UTF-8",
+                    )
                 }
                 Err(LinesCodecError::Io(err)) => {
                     tracing::error!(error = %err, "reading stdin failed");
@@ -81,7 +93,10 @@ pub async fn serve(server: SwitchyardServer, shutdown: CancellationToken) -> Res
     });
 
     let transport = ChannelTransport::new(in_rx, out_tx);
-    let result = match server.serve_with_ct(transport, shutdown.child_token()).await {
+    let result = match server
+        .serve_with_ct(transport, shutdown.child_token())
+        .await
+    {
         Ok(running) => running
             .waiting()
             .await

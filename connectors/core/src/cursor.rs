@@ -58,7 +58,11 @@ mod tests {
             skip: 40,
         };
         let cursor = encode_cursor(&pos);
-        assert!(cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            cursor
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_eq!(decode_cursor::<Position>(&cursor).unwrap(), pos);
         let err = decode_cursor::<Position>("not a cursor!").unwrap_err();
         assert!(err.to_string().contains("not valid for this tool"));

@@ -157,7 +157,8 @@ impl ConnectorError {
                     .to_owned()
             }
             ConnectorError::Forbidden(_) => {
-                "this is not allowed for the configured credential or policy; ask an admin".to_owned()
+                "this is not allowed for the configured credential or policy; ask an admin"
+                    .to_owned()
             }
             ConnectorError::RateLimited { retry_after, .. } => match retry_after {
                 Some(wait) => format!("retry after {} seconds", wait.as_secs().max(1)),

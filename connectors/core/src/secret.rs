@@ -43,10 +43,8 @@ impl SecretRef {
     /// Parse `env:NAME` or `file:PATH`.
     pub fn parse(text: &str) -> Result<Self, SecretError> {
         if let Some(name) = text.strip_prefix("env:") {
-            let valid = !name.is_empty()
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            let valid =
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             return if valid {
                 Ok(SecretRef::Env(name.to_owned()))
             } else {

@@ -42,7 +42,10 @@ pub fn assert_tool_specs(connector: &dyn Connector) {
             name.starts_with(&prefix),
             "tool name {name:?} must start with the kind prefix {prefix:?}"
         );
-        assert!(seen.insert(name.clone()), "tool name {name:?} is duplicated");
+        assert!(
+            seen.insert(name.clone()),
+            "tool name {name:?} is duplicated"
+        );
         let summary = spec.summary();
         assert!(
             !summary.trim().is_empty() && summary.len() <= 160,

@@ -42,7 +42,11 @@ pub fn spec() -> ToolSpec {
 }
 
 /// Run `note_add`.
-pub async fn run(store: &NotesStore, args: &JsonObject, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
+pub async fn run(
+    store: &NotesStore,
+    args: &JsonObject,
+    ctx: &CallContext,
+) -> Result<ToolOutput, ConnectorError> {
     let params: Params = parse_args(args)?;
     let text = params.text.trim().to_owned();
     if text.is_empty() {

@@ -31,14 +31,18 @@ pub fn spec() -> ToolSpec {
 }
 
 /// Run `note_delete`.
-pub async fn run(store: &NotesStore, args: &JsonObject, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
+pub async fn run(
+    store: &NotesStore,
+    args: &JsonObject,
+    ctx: &CallContext,
+) -> Result<ToolOutput, ConnectorError> {
     let params: Params = parse_args(args)?;
     let id = parse_note_id(&params.id)?;
-    let note = store
-        .get(id)
-        .await
-        .map_err(store_error)?
-        .ok_or_else(|| ConnectorError::not_found(format!("note {id} does not exist; note_list shows the notes there are")))?;
+    let note = store.get(id).await.map_err(store_error)?.ok_or_else(|| {
+        ConnectorError::not_found(format!(
+            "note {id} does not exist; note_list shows the notes there are"
+        ))
+    })?;
     if note.author != ctx.identity.user {
         return Err(ConnectorError::Forbidden(format!(
             "note {id} was written by {}; only its author may delete it",

@@ -52,7 +52,11 @@ pub fn spec() -> ToolSpec {
 }
 
 /// Run `note_list`.
-pub async fn run(store: &NotesStore, args: &JsonObject, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
+pub async fn run(
+    store: &NotesStore,
+    args: &JsonObject,
+    ctx: &CallContext,
+) -> Result<ToolOutput, ConnectorError> {
     let params: Params = parse_args(args)?;
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
