@@ -89,10 +89,7 @@ impl SwitchyardServer {
         );
         ctx.cancel = context.ct.child_token();
         if let Some(token) = context.meta.get_progress_token() {
-            ctx.progress = Arc::new(PeerProgress {
-                peer: context.peer.clone(),
-                token,
-            });
+            ctx.progress = Arc::new(PeerProgress::new(context.peer.clone(), token));
         }
         ctx
     }
@@ -146,10 +143,25 @@ impl SwitchyardServer {
     }
 }
 
-/// Forwards connector progress as MCP progress notifications.
+/// Forwards connector progress as MCP progress notifications, in order, through one task
+/// that ends when the call's context (and with it this sink) is dropped.
 struct PeerProgress {
-    peer: Peer<RoleServer>,
     token: ProgressToken,
+    sender: tokio::sync::mpsc::UnboundedSender<ProgressNotificationParam>,
+}
+
+impl PeerProgress {
+    fn new(peer: Peer<RoleServer>, token: ProgressToken) -> Self {
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Some(param) = receiver.recv().await {
+                if peer.notify_progress(param).await.is_err() {
+                    break;
+                }
+            }
+        });
+        PeerProgress { token, sender }
+    }
 }
 
 impl ProgressSink for PeerProgress {
@@ -159,10 +171,7 @@ impl ProgressSink for PeerProgress {
         if let Some(total) = total {
             param = param.with_total(total as f64);
         }
-        let peer = self.peer.clone();
-        tokio::spawn(async move {
-            let _ = peer.notify_progress(param).await;
-        });
+        let _ = self.sender.send(param);
     }
 }
 
@@ -325,5 +334,108 @@ impl ServerHandler for SwitchyardServer {
                 rmcp::model::CompleteRequestMethod,
             >()),
         }
+    }
+
+    // Logging, resource subscriptions, subscriptions/listen and tasks exist only with the
+    // conformance fixtures mounted (their capabilities are declared only then); without
+    // them these answer "method not found" like rmcp's defaults.
+
+    #[expect(
+        deprecated,
+        reason = "logging/setLevel is deprecated by SEP-2577 but part of the handshake era"
+    )]
+    async fn set_level(
+        &self,
+        request: rmcp::model::SetLevelRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        match &self.fixtures {
+            Some(fixtures) => {
+                fixtures.set_level(&request, &context);
+                Ok(())
+            }
+            None => Err(McpError::method_not_found::<
+                rmcp::model::SetLevelRequestMethod,
+            >()),
+        }
+    }
+
+    async fn subscribe(
+        &self,
+        request: rmcp::model::SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        match &self.fixtures {
+            Some(fixtures) => fixtures.subscribe(&request, &context),
+            None => Err(McpError::method_not_found::<
+                rmcp::model::SubscribeRequestMethod,
+            >()),
+        }
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: rmcp::model::UnsubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        match &self.fixtures {
+            Some(fixtures) => fixtures.unsubscribe(&request, &context),
+            None => Err(McpError::method_not_found::<
+                rmcp::model::UnsubscribeRequestMethod,
+            >()),
+        }
+    }
+
+    fn accepted_subscription_filter(
+        &self,
+        requested: &rmcp::model::SubscriptionFilter,
+    ) -> Option<rmcp::model::SubscriptionFilter> {
+        self.fixtures
+            .as_ref()
+            .map(|fixtures| fixtures.accepted_subscription_filter(requested))
+    }
+
+    async fn get_task(
+        &self,
+        request: rmcp::model::GetTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::GetTaskResult, McpError> {
+        match &self.fixtures {
+            Some(fixtures) => fixtures.get_task(&request),
+            None => Err(McpError::method_not_found::<rmcp::model::GetTaskMethod>()),
+        }
+    }
+
+    async fn update_task(
+        &self,
+        request: rmcp::model::UpdateTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        match &self.fixtures {
+            Some(fixtures) => fixtures.update_task(request),
+            None => Err(McpError::method_not_found::<rmcp::model::UpdateTaskMethod>()),
+        }
+    }
+
+    async fn cancel_task(
+        &self,
+        request: rmcp::model::CancelTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        match &self.fixtures {
+            Some(fixtures) => fixtures.cancel_task(&request),
+            None => Err(McpError::method_not_found::<rmcp::model::CancelTaskMethod>()),
+        }
+    }
+
+    async fn listen(
+        &self,
+        subscription: rmcp::service::SubscriptionContext,
+    ) -> Result<(), McpError> {
+        match &self.fixtures {
+            Some(fixtures) => fixtures.listen(subscription).await,
+            None => subscription.cancelled().await,
+        }
+        Ok(())
     }
 }

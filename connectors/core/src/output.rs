@@ -150,7 +150,7 @@ impl PageWriter {
             Some(cursor) => {
                 let _ = write!(
                     self.text,
-                    " · next_cursor: {cursor}\n(more results: call again with cursor=\"{cursor}\")"
+                    " · next_cursor: \"{cursor}\" (pass it as cursor to get more)"
                 );
             }
             None if self.full => {
@@ -192,7 +192,7 @@ mod tests {
         let out = page.finish(Some("c1".into()), None, "");
         assert!(out.text.len() <= budget.max_bytes());
         assert!(out.truncated);
-        assert!(out.text.contains("next_cursor: c1"));
+        assert!(out.text.contains("next_cursor: \"c1\" (pass it as cursor"));
         assert_eq!(out.uris.len(), kept);
     }
 

@@ -194,6 +194,50 @@ fn drop_null_from_type(property: &mut Value) {
     if let Some(Value::Array(values)) = map.get_mut("enum") {
         values.retain(|v| !v.is_null());
     }
+    flatten_const_one_of(map);
+}
+
+/// `oneOf: [{const: "a", description: "…"}, …]` (what documented enum variants generate) →
+/// `enum: ["a", …]`, with the variants' descriptions folded into the property's description.
+/// Plain enums are read by every client; `oneOf` of constants is not.
+fn flatten_const_one_of(map: &mut JsonObject) {
+    let Some(Value::Array(variants)) = map.get("oneOf") else {
+        return;
+    };
+    let mut values = Vec::with_capacity(variants.len());
+    let mut notes = Vec::with_capacity(variants.len());
+    for variant in variants {
+        let Some(value) = variant.get("const") else {
+            return;
+        };
+        if let (Some(name), Some(description)) = (
+            value.as_str(),
+            variant.get("description").and_then(Value::as_str),
+        ) {
+            notes.push(format!("{name}: {}", description.trim_end_matches('.')));
+        }
+        values.push(value.clone());
+    }
+    map.remove("oneOf");
+    if values.iter().all(Value::is_string) {
+        map.insert("type".into(), Value::String("string".into()));
+    }
+    map.insert("enum".into(), Value::Array(values));
+    if !notes.is_empty() {
+        let base = map
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned();
+        let joined = notes.join("; ");
+        let description = if base.is_empty() {
+            format!("{joined}.")
+        } else {
+            format!("{base} ({joined}.)")
+        };
+        map.insert("description".into(), Value::String(description));
+    }
 }
 
 /// Parse tool arguments into their typed params struct, naming the offending field on failure.
@@ -236,6 +280,35 @@ mod tests {
     enum Order {
         Newest,
         Oldest,
+    }
+
+    #[derive(Debug, Deserialize, JsonSchema)]
+    #[expect(dead_code, reason = "only the schema is under test")]
+    struct Documented {
+        /// Which refs.
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize, JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        /// Branches and tags.
+        All,
+        /// Tags only.
+        Tags,
+    }
+
+    #[test]
+    fn documented_enums_become_plain_enums() {
+        let schema = schema_for::<Documented>();
+        let kind = &schema["properties"]["kind"];
+        assert!(kind.get("oneOf").is_none(), "{kind}");
+        assert_eq!(kind["enum"], json!(["all", "tags"]));
+        assert_eq!(kind["type"], "string");
+        assert_eq!(
+            kind["description"],
+            "Which refs. (all: Branches and tags; tags: Tags only.)"
+        );
     }
 
     #[test]
