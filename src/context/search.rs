@@ -20,6 +20,8 @@ use crate::registry::Registry;
 pub const NAME: &str = "search_context";
 
 const DEFAULT_LIMIT: usize = 20;
+/// The longest query accepted: search terms, not a document.
+const MAX_QUERY_BYTES: usize = 1024;
 const MAX_LIMIT: usize = 100;
 /// The usual constant of reciprocal-rank fusion: damps the advantage of the very first ranks.
 const RRF_K: f64 = 60.0;
@@ -29,6 +31,7 @@ const RRF_K: f64 = 60.0;
 #[serde(deny_unknown_fields)]
 pub struct Params {
     /// What to look for: words matched in commit messages, code, notes and every other searchable source.
+    #[schemars(length(max = 1024))]
     query: String,
     /// Only these sources (their ids, e.g. ["git", "note"]); default all.
     sources: Option<Vec<String>>,
@@ -64,6 +67,12 @@ pub async fn run(
     let text = params.query.trim().to_owned();
     if text.is_empty() {
         return Err(ConnectorError::invalid("query must not be empty"));
+    }
+    if text.len() > MAX_QUERY_BYTES {
+        return Err(ConnectorError::invalid(format!(
+            "query is {} bytes; a search query may have at most {MAX_QUERY_BYTES} bytes, so search for its key words",
+            text.len()
+        )));
     }
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {

@@ -40,10 +40,24 @@ pub fn failure(tool: &str, err: &ConnectorError) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(failure_text(tool, err))])
 }
 
+/// The longest error message passed on; a longer one (an upstream page, an echoed argument)
+/// is cut, and says so.
+const MAX_ERROR_BYTES: usize = 4096;
+
 /// The text of a failed call.
 pub fn failure_text(tool: &str, err: &ConnectorError) -> String {
+    let message = err.to_string();
+    let cut = switchyard_core::budget::cut_text(&message, MAX_ERROR_BYTES);
+    let message = if cut.is_truncated() {
+        format!(
+            "{} [error message cut: {} more bytes]",
+            cut.kept, cut.omitted_bytes
+        )
+    } else {
+        message
+    };
     format!(
-        "{tool} failed [{}]: {err}\nwhat to try: {}",
+        "{tool} failed [{}]: {message}\nwhat to try: {}",
         err.kind(),
         err.hint()
     )
@@ -97,6 +111,16 @@ mod tests {
         ));
         let json = serde_json::to_value(&delete).unwrap();
         assert_eq!(json["annotations"]["destructiveHint"], true);
+    }
+
+    #[test]
+    fn long_error_messages_are_cut_and_say_so() {
+        let text = failure_text(
+            "read_context",
+            &ConnectorError::invalid("x".repeat(100_000)),
+        );
+        assert!(text.len() < 5000);
+        assert!(text.contains("[error message cut: "));
     }
 
     #[test]

@@ -34,6 +34,9 @@ Tools are named <source>_<verb>_<noun> (git_log, note_add). Every item has a URI
 that read_context resolves; search_context searches every source at once. Lists are paged: pass next_cursor back as \
 cursor. Results are cut to a response budget and always say when something was left out and how to get it.";
 
+/// The longest resource URI accepted.
+const MAX_URI_BYTES: usize = 8192;
+
 /// The MCP server: shared by every session of a process.
 #[derive(Clone)]
 pub struct SwitchyardServer {
@@ -268,6 +271,15 @@ impl ServerHandler for SwitchyardServer {
             && let Some(response) = fixtures.read_resource(&request, &context).await
         {
             return response;
+        }
+        if request.uri.len() > MAX_URI_BYTES {
+            return Err(McpError::invalid_params(
+                format!(
+                    "the URI is {} bytes; URIs may have at most {MAX_URI_BYTES} bytes",
+                    request.uri.len()
+                ),
+                None,
+            ));
         }
         let ctx = self.call_context(&context);
         match self.registry.read(&request.uri, &ctx).await {

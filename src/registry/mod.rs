@@ -57,6 +57,45 @@ pub enum DispatchError {
     UnknownTool(String),
 }
 
+/// The largest string any tool argument may hold unless its schema declares a `maxLength`.
+/// Tools with tighter limits declare them in their schema, where clients see them too; either
+/// way a 10 MB argument is refused here, naming the argument, before it reaches a connector.
+pub const MAX_ARGUMENT_BYTES: usize = 256 * 1024;
+
+/// Refuse string arguments (at any depth) over their schema's `maxLength` (top-level
+/// arguments) or [`MAX_ARGUMENT_BYTES`], naming the argument.
+fn check_argument_sizes(args: &JsonObject, schema: &JsonObject) -> Result<(), ConnectorError> {
+    fn walk(path: &str, value: &serde_json::Value, limit: usize) -> Result<(), ConnectorError> {
+        match value {
+            serde_json::Value::String(text)
+                if text.len() > limit && text.chars().count() > limit =>
+            {
+                Err(ConnectorError::invalid(format!(
+                    "{path} is {} characters; it may have at most {limit}, so pass a reference (a path, a URI) or a shorter text instead",
+                    text.chars().count()
+                )))
+            }
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(index, item)| walk(&format!("{path}[{index}]"), item, limit)),
+            serde_json::Value::Object(map) => map
+                .iter()
+                .try_for_each(|(key, item)| walk(&format!("{path}.{key}"), item, limit)),
+            _ => Ok(()),
+        }
+    }
+    let properties = schema.get("properties").and_then(serde_json::Value::as_object);
+    args.iter().try_for_each(|(key, value)| {
+        let declared = properties
+            .and_then(|p| p.get(key))
+            .and_then(|p| p.get("maxLength"))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|max| usize::try_from(max).ok());
+        walk(key, value, declared.unwrap_or(MAX_ARGUMENT_BYTES).min(MAX_ARGUMENT_BYTES))
+    })
+}
+
 /// Every connector and the tools published from them.
 pub struct Registry {
     connectors: Vec<Arc<dyn Connector>>,
@@ -177,6 +216,9 @@ impl Registry {
             .tool(name)
             .ok_or_else(|| DispatchError::UnknownTool(name.to_owned()))?;
         let ctx = ctx.with_budget(entry.budget);
+        if let Err(err) = check_argument_sizes(args, &entry.spec.input_schema) {
+            return Ok(Err(err));
+        }
         let result = match &entry.route {
             Route::Connector(instances) => instances::dispatch(instances, name, args, &ctx).await,
             Route::ReadContext => context::read::run(self, args, &ctx).await,

@@ -112,6 +112,7 @@ pub fn router(
         .layer(axum::extract::DefaultBodyLimit::max(
             options.max_request_bytes,
         ))
+        .layer(axum::middleware::from_fn(session_delete_no_content))
         .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
 }
 
@@ -147,6 +148,20 @@ pub async fn serve(
             addr: bound.to_string(),
             source,
         })
+}
+
+/// rmcp answers a session `DELETE` with 202; the official SDKs expect 200 or 204 and log a
+/// failure on every clean disconnect otherwise. The session is gone either way: say 204.
+async fn session_delete_no_content(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_delete = request.method() == axum::http::Method::DELETE;
+    let mut response = next.run(request).await;
+    if is_delete && response.status() == StatusCode::ACCEPTED {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+    }
+    response
 }
 
 /// `GET /healthz`: the server's name and version and each connector's check.

@@ -4,11 +4,9 @@
 //! line, answering broken ones itself; a writer task is the only thing that touches stdout.
 //! The server ends when stdin closes.
 
-use futures::StreamExt;
 use rmcp::ServiceExt;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
-use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 use tokio_util::sync::CancellationToken;
 
 use super::channel::{
@@ -51,35 +49,35 @@ pub async fn serve(
 
     let reader_out = out_tx.clone();
     let reader = tokio::spawn(async move {
-        let mut lines = FramedRead::new(
-            tokio::io::stdin(),
-            LinesCodec::new_with_max_length(MAX_LINE_BYTES),
-        );
-        while let Some(line) = lines.next().await {
-            let reply = match line {
-                Ok(line) if line.trim().is_empty() => continue,
-                Ok(line) => match parse_incoming(&line) {
-                    Ok(message) => {
-                        if in_tx.send(message).await.is_err() {
-                            break;
+        let mut lines = LineReader::new(tokio::io::stdin(), MAX_LINE_BYTES);
+        loop {
+            let reply = match lines.next_line().await {
+                Ok(Line::Eof) => break,
+                Ok(Line::Text(line)) if line.iter().all(u8::is_ascii_whitespace) => continue,
+                Ok(Line::Text(line)) => match std::str::from_utf8(&line) {
+                    Ok(text) => match parse_incoming(text) {
+                        Ok(message) => {
+                            if in_tx.send(message).await.is_err() {
+                                break;
+                            }
+                            continue;
                         }
-                        continue;
-                    }
-                    Err(reply) => reply,
-                },
-                Err(LinesCodecError::MaxLineLengthExceeded) => error_response(
-                    serde_json::Value::Null,
-                    INVALID_REQUEST,
-                    &format!("message longer than {MAX_LINE_BYTES} bytes; it was skipped"),
-                ),
-                Err(LinesCodecError::Io(err)) if err.kind() == std::io::ErrorKind::InvalidData => {
-                    error_response(
+                        Err(reply) => reply,
+                    },
+                    Err(_) => error_response(
                         serde_json::Value::Null,
                         PARSE_ERROR,
                         "parse error: the line is not valid UTF-8",
-                    )
-                }
-                Err(LinesCodecError::Io(err)) => {
+                    ),
+                },
+                Ok(Line::TooLong(length)) => error_response(
+                    serde_json::Value::Null,
+                    INVALID_REQUEST,
+                    &format!(
+                        "message of {length} bytes is longer than the limit of {MAX_LINE_BYTES} bytes; it was skipped"
+                    ),
+                ),
+                Err(err) => {
                     tracing::error!(error = %err, "reading stdin failed");
                     break;
                 }
@@ -111,4 +109,95 @@ pub async fn serve(
     reader.abort();
     let _ = writer.await;
     result
+}
+
+/// One line read from stdin.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    /// A whole line, without its newline (bytes: it may not be UTF-8).
+    Text(Vec<u8>),
+    /// A line longer than the limit, discarded; its length in bytes.
+    TooLong(usize),
+    /// The input ended.
+    Eof,
+}
+
+/// Newline-delimited reading with a size limit that survives bad lines: an over-long line is
+/// skipped up to its newline and reading goes on (a codec that stops at its first error would
+/// end the session on one bad line).
+struct LineReader<R> {
+    inner: BufReader<R>,
+    max: usize,
+}
+
+impl<R: AsyncRead + Unpin> LineReader<R> {
+    fn new(inner: R, max: usize) -> Self {
+        LineReader {
+            inner: BufReader::with_capacity(64 * 1024, inner),
+            max,
+        }
+    }
+
+    async fn next_line(&mut self) -> std::io::Result<Line> {
+        let mut line = Vec::new();
+        let mut length = 0usize;
+        let mut too_long = false;
+        loop {
+            let available = self.inner.fill_buf().await?;
+            if available.is_empty() {
+                return Ok(match (length, too_long) {
+                    (0, _) => Line::Eof,
+                    (_, true) => Line::TooLong(length),
+                    (_, false) => Line::Text(line),
+                });
+            }
+            let (chunk, found_newline) = match available.iter().position(|b| *b == b'\n') {
+                Some(at) => (&available[..at], true),
+                None => (available, false),
+            };
+            length += chunk.len();
+            if length > self.max {
+                too_long = true;
+                line = Vec::new();
+            } else {
+                line.extend_from_slice(chunk);
+            }
+            let consumed = chunk.len() + usize::from(found_newline);
+            self.inner.consume(consumed);
+            if found_newline {
+                if too_long {
+                    return Ok(Line::TooLong(length));
+                }
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return Ok(Line::Text(line));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Line, LineReader};
+
+    #[tokio::test]
+    async fn bad_lines_do_not_end_the_input() {
+        let input: &[u8] = b"{\"a\":1}\r\n\xff\xfe\n0123456789ABCDEF\nlast";
+        let mut reader = LineReader::new(input, 12);
+        assert_eq!(
+            reader.next_line().await.unwrap(),
+            Line::Text(b"{\"a\":1}".to_vec())
+        );
+        assert_eq!(
+            reader.next_line().await.unwrap(),
+            Line::Text(vec![0xff, 0xfe])
+        );
+        assert_eq!(reader.next_line().await.unwrap(), Line::TooLong(16));
+        assert_eq!(
+            reader.next_line().await.unwrap(),
+            Line::Text(b"last".to_vec())
+        );
+        assert_eq!(reader.next_line().await.unwrap(), Line::Eof);
+    }
 }

@@ -240,10 +240,18 @@ fn flatten_const_one_of(map: &mut JsonObject) {
     }
 }
 
-/// Parse tool arguments into their typed params struct, naming the offending field on failure.
+/// Parse tool arguments into their typed params struct, naming the offending argument on
+/// failure (`limit: invalid type: string "abc", expected u32`).
 pub fn parse_args<P: DeserializeOwned>(args: &JsonObject) -> Result<P, ConnectorError> {
-    P::deserialize(Value::Object(args.clone()))
-        .map_err(|err| ConnectorError::InvalidArguments(err.to_string()))
+    serde_path_to_error::deserialize::<_, P>(Value::Object(args.clone())).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        if path == "." || message.contains(&format!("`{path}`")) {
+            ConnectorError::InvalidArguments(message)
+        } else {
+            ConnectorError::InvalidArguments(format!("{path}: {message}"))
+        }
+    })
 }
 
 /// Is `name` a valid published tool name?
@@ -330,7 +338,21 @@ mod tests {
         let mut args = JsonObject::new();
         args.insert("rev".into(), json!(12));
         let err = parse_args::<Params>(&args).unwrap_err();
-        assert!(err.to_string().contains("invalid type"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "invalid arguments: rev: invalid type: integer `12`, expected a string"
+        );
+        let mut args = JsonObject::new();
+        args.insert("rev".into(), json!("HEAD"));
+        args.insert("order".into(), json!("sideways"));
+        let err = parse_args::<Params>(&args).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid arguments: order: unknown variant `sideways`"),
+            "{err}"
+        );
+        let err = parse_args::<Params>(&JsonObject::new()).unwrap_err();
+        assert_eq!(err.to_string(), "invalid arguments: missing field `rev`");
         let mut args = JsonObject::new();
         args.insert("rev".into(), json!("HEAD"));
         args.insert("bogus".into(), json!(1));

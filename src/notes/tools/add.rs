@@ -19,7 +19,8 @@ pub const MAX_NOTE_BYTES: usize = 64 * 1024;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
-    /// The note, in markdown (at most 64 KB).
+    /// The note, in markdown (at most 65536 characters).
+    #[schemars(length(max = 65536))]
     text: String,
     /// Tags to find it by later (lowercase words such as "deploy", "incident-42").
     #[serde(default)]

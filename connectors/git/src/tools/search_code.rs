@@ -38,6 +38,7 @@ pub(crate) struct Params {
     /// The repository to search (required when several are configured).
     pub repo: Option<String>,
     /// The text to find on a line: literal unless regex is true.
+    #[schemars(length(max = 4096))]
     pub query: String,
     /// Treat query as a regular expression (Rust regex syntax; default false).
     pub regex: Option<bool>,
@@ -264,11 +265,20 @@ enum Stop {
     Window(Vec<usize>),
 }
 
+/// The longest query accepted: a search term, not a document.
+const MAX_QUERY_BYTES: usize = 4096;
+
 fn build_matcher(params: &Params) -> Result<Regex, ConnectorError> {
     if params.query.is_empty() {
         return Err(ConnectorError::invalid(
             "query is empty; pass the text to find",
         ));
+    }
+    if params.query.len() > MAX_QUERY_BYTES {
+        return Err(ConnectorError::invalid(format!(
+            "query is {} bytes; a code search query may have at most {MAX_QUERY_BYTES} bytes, so search for a distinctive part of it",
+            params.query.len()
+        )));
     }
     let is_regex = params.regex.unwrap_or(false);
     let pattern = if is_regex {
@@ -282,10 +292,16 @@ fn build_matcher(params: &Params) -> Result<Regex, ConnectorError> {
         .build()
         .map_err(|err| {
             let detail = err.to_string().replace('\n', " ");
-            ConnectorError::invalid(format!(
-                "query {:?} is not a valid regular expression ({}); fix it or pass regex=false to search for the literal text",
-                params.query,
-                detail.split_whitespace().collect::<Vec<_>>().join(" ")
-            ))
+            let detail = detail.split_whitespace().collect::<Vec<_>>().join(" ");
+            if is_regex {
+                ConnectorError::invalid(format!(
+                    "query {:?} is not a valid regular expression ({detail}); fix it or pass regex=false to search for the literal text",
+                    params.query,
+                ))
+            } else {
+                ConnectorError::invalid(format!(
+                    "query cannot be searched for ({detail}); search for a shorter part of it"
+                ))
+            }
         })
 }
