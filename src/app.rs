@@ -85,16 +85,17 @@ impl App {
                 }
             }
         }
-        if !git_seen && !overrides.repos.is_empty() {
-            if let Some(built) = build_git(
+        if !git_seen
+            && !overrides.repos.is_empty()
+            && let Some(built) = build_git(
                 "git",
                 &GitConfig::default(),
                 &overrides.repos,
                 &mut issues,
                 &mut warnings,
-            ) {
-                connectors.push(built);
-            }
+            )
+        {
+            connectors.push(built);
         }
         if !issues.is_empty() {
             return Err(AppError::Config(ConfigError { issues }));

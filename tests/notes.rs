@@ -1,5 +1,10 @@
 //! The notes connector through the contract: the test kit, paging, authorship, resources.
 
+#![expect(
+    clippy::expect_used,
+    reason = "a test helper that cannot set up fails the test"
+)]
+
 use serde_json::json;
 use switchyard::notes::NotesConnector;
 use switchyard::store::Store;

@@ -1,6 +1,11 @@
 //! The `tools/list` snapshot: schemas are an interface, so every change to a tool's name,
 //! description, annotations or arguments shows up here for review (`cargo insta review`).
 
+#![expect(
+    clippy::expect_used,
+    reason = "a test helper that cannot set up fails the test"
+)]
+
 use std::process::Command;
 
 use switchyard::app::{App, Overrides};

@@ -85,14 +85,22 @@ fn check_argument_sizes(args: &JsonObject, schema: &JsonObject) -> Result<(), Co
             _ => Ok(()),
         }
     }
-    let properties = schema.get("properties").and_then(serde_json::Value::as_object);
+    let properties = schema
+        .get("properties")
+        .and_then(serde_json::Value::as_object);
     args.iter().try_for_each(|(key, value)| {
         let declared = properties
             .and_then(|p| p.get(key))
             .and_then(|p| p.get("maxLength"))
             .and_then(serde_json::Value::as_u64)
             .and_then(|max| usize::try_from(max).ok());
-        walk(key, value, declared.unwrap_or(MAX_ARGUMENT_BYTES).min(MAX_ARGUMENT_BYTES))
+        walk(
+            key,
+            value,
+            declared
+                .unwrap_or(MAX_ARGUMENT_BYTES)
+                .min(MAX_ARGUMENT_BYTES),
+        )
     })
 }
 

@@ -50,7 +50,7 @@ impl Guard {
     pub fn origin_allowed(&self, origin: &str) -> bool {
         let origin = origin.trim().to_ascii_lowercase();
         let Some((scheme, authority)) = origin.split_once("://") else {
-            return self.origins.iter().any(|o| *o == origin);
+            return self.origins.contains(&origin);
         };
         if (scheme == "http" || scheme == "https")
             && LOOPBACK_HOSTS.contains(&strip_port(authority))
@@ -69,32 +69,40 @@ impl Guard {
         })
     }
 
-    fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
+    fn check(&self, headers: &HeaderMap) -> Result<(), Rejection> {
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         if !self.host_allowed(host) {
             tracing::warn!(host, "rejected a request for a foreign Host");
-            return Err((
-                StatusCode::MISDIRECTED_REQUEST,
-                format!("Host {host:?} is not served here; add it to server.allowed_hosts if it is this server's name"),
-            )
-                .into_response());
+            return Err(Rejection {
+                status: StatusCode::MISDIRECTED_REQUEST,
+                message: format!(
+                    "Host {host:?} is not served here; add it to server.allowed_hosts if it is this server's name"
+                ),
+            });
         }
         if let Some(origin) = headers.get(header::ORIGIN) {
             let origin = origin.to_str().unwrap_or("(not text)");
             if !self.origin_allowed(origin) {
                 tracing::warn!(origin, "rejected a request from a foreign Origin");
-                return Err((
-                    StatusCode::FORBIDDEN,
-                    format!("Origin {origin:?} is not allowed; add it to server.allowed_origins to let that page call this server"),
-                )
-                    .into_response());
+                return Err(Rejection {
+                    status: StatusCode::FORBIDDEN,
+                    message: format!(
+                        "Origin {origin:?} is not allowed; add it to server.allowed_origins to let that page call this server"
+                    ),
+                });
             }
         }
         Ok(())
     }
+}
+
+/// Why a request was refused.
+struct Rejection {
+    status: StatusCode,
+    message: String,
 }
 
 /// Strip a `:port` from a host (keeping IPv6 literals in brackets whole).
@@ -117,7 +125,7 @@ fn strip_port(host: &str) -> &str {
 pub async fn enforce(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
     match guard.check(request.headers()) {
         Ok(()) => next.run(request).await,
-        Err(rejection) => rejection,
+        Err(rejection) => (rejection.status, rejection.message).into_response(),
     }
 }
 
