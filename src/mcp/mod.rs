@@ -5,7 +5,7 @@
 //! | `server.rs` | the `ServerHandler`: tools, resources, prompts, completion |
 //! | `convert.rs` | contract types ⇄ rmcp types |
 //! | `prompts.rs` | workflow prompts |
-//! | `conformance.rs` | fixtures for the official conformance suite (hidden mode) |
+//! | `conformance/` | fixtures for the official conformance suite (hidden `serve --conformance`) |
 
 pub mod conformance;
 pub mod convert;
