@@ -54,13 +54,18 @@ async fn pages_cover_every_note_exactly_once() {
             .await
             .expect("added");
     }
+    notes
+        .call("note_add", &args(json!({"text": "not in the batch"})), &ctx)
+        .await
+        .expect("added");
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..10 {
-        let mut request = json!({"tag": "batch", "limit": 3});
-        if let Some(c) = &cursor {
-            request["cursor"] = json!(c);
-        }
+        // The first call names the filter; the next ones pass the cursor alone.
+        let request = match &cursor {
+            None => json!({"tag": "batch", "limit": 3}),
+            Some(c) => json!({"cursor": c, "limit": 3}),
+        };
         let page = notes
             .call("note_list", &args(request), &ctx)
             .await
@@ -75,6 +80,23 @@ async fn pages_cover_every_note_exactly_once() {
     }
     let expected: Vec<String> = (1..=7).rev().map(|i| format!("note://{i}")).collect();
     assert_eq!(seen, expected);
+    let first = notes
+        .call(
+            "note_list",
+            &args(json!({"tag": "batch", "limit": 3})),
+            &ctx,
+        )
+        .await
+        .expect("listed");
+    let err = notes
+        .call(
+            "note_list",
+            &args(json!({"tag": "other", "cursor": first.next_cursor})),
+            &ctx,
+        )
+        .await
+        .expect_err("another listing");
+    assert!(err.to_string().contains("made with other tag;"), "{err}");
 }
 
 #[tokio::test]

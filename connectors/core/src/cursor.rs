@@ -31,6 +31,38 @@ pub fn decode_cursor<T: DeserializeOwned>(cursor: &str) -> Result<T, ConnectorEr
     serde_json::from_slice(&bytes).map_err(|_| invalid())
 }
 
+/// Continue a listing from its cursor: the cursor carries the arguments that defined the
+/// listing (`stored`, in the order of `given`). An argument the caller leaves out is taken from
+/// the cursor, so passing only the cursor gets the next page; an argument given with another
+/// value is refused, because it would silently mix two listings.
+pub fn continue_listing(
+    tool: &str,
+    stored: &[Option<String>],
+    given: &mut [(&str, &mut Option<String>)],
+) -> Result<(), ConnectorError> {
+    if stored.len() != given.len() {
+        return Err(ConnectorError::invalid(format!(
+            "this cursor is not from this version of {tool}; omit cursor to start over"
+        )));
+    }
+    let mut differing = Vec::new();
+    for ((name, value), kept) in given.iter_mut().zip(stored) {
+        match value.as_ref() {
+            None => **value = kept.clone(),
+            Some(now) if Some(now) == kept.as_ref() => {}
+            Some(_) => differing.push(*name),
+        }
+    }
+    if differing.is_empty() {
+        Ok(())
+    } else {
+        Err(ConnectorError::invalid(format!(
+            "this cursor continues a {tool} listing made with other {}; pass the cursor alone (or with the same arguments) for the next page, or omit cursor to start a new listing",
+            differing.join(", ")
+        )))
+    }
+}
+
 fn shorten(text: &str) -> String {
     if text.chars().count() > 40 {
         let head: String = text.chars().take(40).collect();
@@ -49,6 +81,38 @@ mod tests {
     struct Position {
         head: String,
         skip: u64,
+    }
+
+    #[test]
+    fn continuing_inherits_absent_arguments_and_refuses_others() {
+        use super::continue_listing;
+        let stored = vec![Some("src".to_owned()), None, Some("ana".to_owned())];
+        let (mut path, mut grep, mut author) = (None, None, Some("ana".to_owned()));
+        continue_listing(
+            "git_log",
+            &stored,
+            &mut [
+                ("path", &mut path),
+                ("grep", &mut grep),
+                ("author", &mut author),
+            ],
+        )
+        .unwrap();
+        assert_eq!(path.as_deref(), Some("src"));
+        assert_eq!(grep, None);
+        let (mut path, mut grep, mut author) =
+            (Some("docs".to_owned()), Some("x".to_owned()), None);
+        let err = continue_listing(
+            "git_log",
+            &stored,
+            &mut [
+                ("path", &mut path),
+                ("grep", &mut grep),
+                ("author", &mut author),
+            ],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("with other path, grep;"), "{err}");
     }
 
     #[test]

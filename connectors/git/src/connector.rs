@@ -173,6 +173,13 @@ impl Connector for GitConnector {
         args: &JsonObject,
         ctx: &CallContext,
     ) -> Result<ToolOutput, ConnectorError> {
+        // libgit2 takes C strings: a NUL inside a path or revision cannot mean anything, and
+        // git2 panics on it in places. Refuse it here, naming the argument.
+        if let Some(name) = argument_with_nul(args) {
+            return Err(ConnectorError::invalid(format!(
+                "{name} contains a NUL character, which no git path or revision can contain"
+            )));
+        }
         let result = match tool {
             log::NAME => self.dispatch(args, ctx, log::run).await,
             show_commit::NAME => self.dispatch(args, ctx, show_commit::run).await,
@@ -338,4 +345,19 @@ impl Connector for GitConnector {
         let query = query.clone();
         blocking(ctx, move |ctx| search::run(&repos, &query, &ctx)).await
     }
+}
+
+/// The first string argument (at any depth) that contains a NUL character.
+fn argument_with_nul(args: &JsonObject) -> Option<String> {
+    fn has_nul(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(text) => text.contains('\0'),
+            serde_json::Value::Array(items) => items.iter().any(has_nul),
+            serde_json::Value::Object(map) => map.values().any(has_nul),
+            _ => false,
+        }
+    }
+    args.iter()
+        .find(|(_, value)| has_nul(value))
+        .map(|(name, _)| name.clone())
 }

@@ -68,7 +68,11 @@ pub(crate) fn internal(repo: &str, doing: &str, err: &git2::Error) -> ConnectorE
 /// A libgit2 failure about a named thing: `NotFound` with a hint when it does not exist,
 /// `InvalidArguments` when the name is malformed or ambiguous, `Internal` otherwise.
 pub(crate) fn about(repo: &str, what: &str, hint: &str, err: &git2::Error) -> ConnectorError {
-    use git2::ErrorCode;
+    use git2::{ErrorClass, ErrorCode};
+    let what = shorten(what);
+    let what = what.as_str();
+    // libgit2 quotes the name back in its own message; keep that short too.
+    let reason = shorten(&git_message(err));
     match err.code() {
         ErrorCode::NotFound | ErrorCode::UnbornBranch | ErrorCode::Peel => {
             ConnectorError::not_found(format!("{what} not found in repository {repo:?}; {hint}"))
@@ -78,10 +82,36 @@ pub(crate) fn about(repo: &str, what: &str, hint: &str, err: &git2::Error) -> Co
         )),
         ErrorCode::InvalidSpec | ErrorCode::Invalid => ConnectorError::invalid(format!(
             "{what} is not valid in repository {repo:?} ({}); {hint}",
-            git_message(err)
+            reason
         )),
-        _ => internal(repo, &format!("looking up {what}"), err),
+        // The storage failed under us: that is ours to report, not the caller's to fix.
+        _ if matches!(
+            err.class(),
+            ErrorClass::Os
+                | ErrorClass::Odb
+                | ErrorClass::Zlib
+                | ErrorClass::NoMemory
+                | ErrorClass::Filesystem
+        ) =>
+        {
+            internal(repo, &format!("looking up {what}"), err)
+        }
+        // Anything else about a name the caller gave is a name git cannot use.
+        _ => ConnectorError::invalid(format!(
+            "{what} cannot be used in repository {repo:?} ({}); {hint}",
+            reason
+        )),
     }
+}
+
+/// Cut a caller-supplied text quoted in a message, so the reason after it stays readable.
+fn shorten(text: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    if text.chars().count() <= MAX_CHARS {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(MAX_CHARS).collect();
+    format!("{head}… ({} characters)", text.chars().count())
 }
 
 #[cfg(test)]

@@ -38,6 +38,9 @@ pub struct Params {
 #[derive(Debug, Serialize, Deserialize)]
 struct Position {
     note_before: i64,
+    /// The filters of the listing: tag, text, author, linked.
+    #[serde(default)]
+    filters: Vec<Option<String>>,
 }
 
 /// The tool's description.
@@ -57,17 +60,37 @@ pub async fn run(
     args: &JsonObject,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let params: Params = parse_args(args)?;
+    let mut params: Params = parse_args(args)?;
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ConnectorError::invalid(format!(
             "limit must be between 1 and {MAX_LIMIT}"
         )));
     }
+    // A cursor carries its listing's filters: those left out are taken from it.
     let before_id = match &params.cursor {
-        Some(cursor) => Some(decode_cursor::<Position>(cursor)?.note_before),
+        Some(cursor) => {
+            let position = decode_cursor::<Position>(cursor)?;
+            switchyard_core::cursor::continue_listing(
+                NAME,
+                &position.filters,
+                &mut [
+                    ("tag", &mut params.tag),
+                    ("text", &mut params.text),
+                    ("author", &mut params.author),
+                    ("linked", &mut params.linked),
+                ],
+            )?;
+            Some(position.note_before)
+        }
         None => None,
     };
+    let filters = vec![
+        params.tag.clone(),
+        params.text.clone(),
+        params.author.clone(),
+        params.linked.clone(),
+    ];
     let filter = NoteFilter {
         tag: params.tag.map(|t| t.trim().to_lowercase()),
         text: params.text,
@@ -88,7 +111,10 @@ pub async fn run(
     }
     let cut_short = page.shown() < notes.len().min(limit as usize);
     let next_cursor = match last_shown {
-        Some(id) if more || cut_short => Some(encode_cursor(&Position { note_before: id })),
+        Some(id) if more || cut_short => Some(encode_cursor(&Position {
+            note_before: id,
+            filters: filters.clone(),
+        })),
         _ => None,
     };
     Ok(page.finish(

@@ -31,8 +31,10 @@ pub(crate) struct Params {
     /// The repository to read (required when several are configured).
     pub repo: Option<String>,
     /// The file's path from the repository root.
+    #[schemars(length(max = 4096))]
     pub path: String,
     /// Blame the file as it is at this revision (default HEAD).
+    #[schemars(length(max = 1024))]
     pub rev: Option<String>,
     /// The first line to blame, counting from 1 (default 1).
     pub start_line: Option<u32>,

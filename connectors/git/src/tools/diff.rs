@@ -25,10 +25,13 @@ pub(crate) struct Params {
     /// The repository to read (required when several are configured).
     pub repo: Option<String>,
     /// The old side: a branch, tag, commit id or expression. Omit both from and to to diff the working tree against HEAD.
+    #[schemars(length(max = 1024))]
     pub from: Option<String>,
     /// The new side. Omit it to compare from with the working tree (staged and unstaged changes).
+    #[schemars(length(max = 1024))]
     pub to: Option<String>,
     /// Only this path: a file, a directory, or a git pathspec glob such as *.rs.
+    #[schemars(length(max = 4096))]
     pub path: Option<String>,
     /// Diff lines shown per file before it is cut (default 400, at most 20000).
     pub max_lines_per_file: Option<u32>,

@@ -45,6 +45,7 @@ pub(crate) struct Params {
     /// Which refs: all (default), branches or tags.
     pub kind: Option<RefKind>,
     /// Only refs whose name contains this text (case-insensitive).
+    #[schemars(length(max = 1024))]
     pub contains: Option<String>,
     /// Refs per page (default 100, at most 500).
     pub limit: Option<u32>,

@@ -12,7 +12,7 @@ use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, Tool
 use crate::dates::{self, Bound};
 use crate::paths;
 use crate::repo::{RepoRef, is_unborn};
-use crate::text;
+use crate::text::{self, short};
 use crate::tools::common::{check_cursor, page_limit, with_note};
 use crate::walk::{self, Filter, PathFilter, Stop};
 
@@ -30,16 +30,22 @@ pub(crate) struct Params {
     /// The repository to read (required when several are configured).
     pub repo: Option<String>,
     /// Where to start: a branch, tag, commit id or expression such as HEAD~3 (default HEAD); A..B lists commits in B that are not in A.
+    #[schemars(length(max = 1024))]
     pub rev: Option<String>,
     /// Only commits that change this path: a file or directory, or a git pathspec glob such as *.rs.
+    #[schemars(length(max = 4096))]
     pub path: Option<String>,
     /// Only commits whose author name or email contains this text (case-insensitive).
+    #[schemars(length(max = 1024))]
     pub author: Option<String>,
     /// Only commits whose message contains this text (case-insensitive, literal).
+    #[schemars(length(max = 1024))]
     pub grep: Option<String>,
     /// Only commits at or after this time: RFC 3339, YYYY-MM-DD, or relative such as 7d or "2 weeks ago".
+    #[schemars(length(max = 128))]
     pub since: Option<String>,
     /// Only commits at or before this time, in the same forms as since (a bare date includes that day).
+    #[schemars(length(max = 128))]
     pub until: Option<String>,
     /// Commits per page (default 30, at most 200).
     pub limit: Option<u32>,
@@ -59,9 +65,24 @@ struct Cursor {
     s: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     x: Option<String>,
+    /// The arguments that define the listing: rev, path, author, grep, since, until.
+    #[serde(default)]
+    a: Vec<Option<String>>,
 }
 
 const TAG: &str = "log";
+
+/// The arguments that define a listing, as a cursor carries them.
+fn listing_arguments(params: &Params) -> Vec<Option<String>> {
+    vec![
+        params.rev.clone(),
+        params.path.clone(),
+        params.author.clone(),
+        params.grep.clone(),
+        params.since.clone(),
+        params.until.clone(),
+    ]
+}
 
 /// The tool description.
 pub(crate) fn spec() -> ToolSpec {
@@ -81,9 +102,29 @@ pub(crate) fn spec() -> ToolSpec {
 /// Run `git_log`.
 pub(crate) fn run(
     repo: &RepoRef,
-    params: Params,
+    mut params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
+    let cursor = match &params.cursor {
+        Some(text) => {
+            let cursor: Cursor = decode_cursor(text)?;
+            check_cursor(NAME, &repo.name, cursor.t == TAG, cursor.r == repo.name)?;
+            switchyard_core::cursor::continue_listing(
+                NAME,
+                &cursor.a,
+                &mut [
+                    ("rev", &mut params.rev),
+                    ("path", &mut params.path),
+                    ("author", &mut params.author),
+                    ("grep", &mut params.grep),
+                    ("since", &mut params.since),
+                    ("until", &mut params.until),
+                ],
+            )?;
+            Some(cursor)
+        }
+        None => None,
+    };
     let limit = page_limit(params.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let git = repo.open()?;
     let now = dates::now();
@@ -104,10 +145,8 @@ pub(crate) fn run(
             params.until.as_deref().unwrap_or_default()
         )));
     }
-    let from = match &params.cursor {
+    let from = match &cursor {
         Some(cursor) => {
-            let cursor: Cursor = decode_cursor(cursor)?;
-            check_cursor(NAME, &repo.name, cursor.t == TAG, cursor.r == repo.name)?;
             let pinned = |hex: &str| {
                 let oid = Oid::from_str(hex).map_err(|_| {
                     ConnectorError::invalid("this cursor is damaged; omit it to start over")
@@ -194,6 +233,7 @@ pub(crate) fn run(
             h: start.to_string(),
             s: skip,
             x: from.hide.map(|oid| oid.to_string()),
+            a: listing_arguments(&params),
         })
     };
     let output = match ended.stop {
@@ -218,6 +258,13 @@ pub(crate) fn run(
             page.finish(None, None, "no commit matches"),
             "(end of the available history: this is a shallow clone, older commits are not present)",
         ),
+        Stop::Exhausted if ended.position < from.skip => {
+            return Err(ConnectorError::invalid(format!(
+                "this cursor points past the end of the history ({} commits from {}); omit cursor to start over",
+                ended.position,
+                short(start)
+            )));
+        }
         Stop::Exhausted => page.finish(None, None, "no commit matches these filters"),
     };
     Ok(output)

@@ -28,8 +28,10 @@ pub(crate) struct Params {
     /// The repository to read (required when several are configured).
     pub repo: Option<String>,
     /// The file's path from the repository root; a directory (or "" for the root) lists its entries.
+    #[schemars(length(max = 4096))]
     pub path: String,
     /// The revision to read at: a branch, tag, commit id or expression (default HEAD).
+    #[schemars(length(max = 1024))]
     pub rev: Option<String>,
     /// The first line to show, counting from 1 (default 1).
     pub start_line: Option<u32>,

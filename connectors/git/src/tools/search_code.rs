@@ -45,8 +45,10 @@ pub(crate) struct Params {
     /// Match without regard to case (default false).
     pub ignore_case: Option<bool>,
     /// Only files matching this path or git pathspec glob, such as src/ or *.rs or docs/*.md.
+    #[schemars(length(max = 4096))]
     pub path: Option<String>,
     /// Search the tree at this revision: a branch, tag, commit id or expression (default HEAD).
+    #[schemars(length(max = 1024))]
     pub rev: Option<String>,
     /// Matching lines per page (default 50, at most 500).
     pub limit: Option<u32>,
@@ -64,6 +66,20 @@ struct Cursor {
     c: String,
     p: Vec<usize>,
     l: usize,
+    /// The arguments that define the search: query, regex, ignore_case, path, rev.
+    #[serde(default)]
+    a: Vec<Option<String>>,
+}
+
+/// The arguments that define a search, as a cursor carries them.
+fn search_arguments(params: &Params) -> Vec<Option<String>> {
+    vec![
+        Some(params.query.clone()),
+        params.regex.map(|on| on.to_string()),
+        params.ignore_case.map(|on| on.to_string()),
+        params.path.clone(),
+        params.rev.clone(),
+    ]
 }
 
 /// The tool description.
@@ -83,9 +99,34 @@ pub(crate) fn spec() -> ToolSpec {
 /// Run `git_search_code`.
 pub(crate) fn run(
     repo: &RepoRef,
-    params: Params,
+    mut params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
+    // A cursor carries the search's arguments: those left out are taken from it.
+    let cursor = match &params.cursor {
+        Some(text) => {
+            let cursor: Cursor = decode_cursor(text)?;
+            check_cursor(NAME, &repo.name, cursor.t == TAG, cursor.r == repo.name)?;
+            let mut query = Some(params.query.clone());
+            let mut regex = params.regex.map(|on| on.to_string());
+            let mut ignore_case = params.ignore_case.map(|on| on.to_string());
+            switchyard_core::cursor::continue_listing(
+                NAME,
+                &cursor.a,
+                &mut [
+                    ("query", &mut query),
+                    ("regex", &mut regex),
+                    ("ignore_case", &mut ignore_case),
+                    ("path", &mut params.path),
+                    ("rev", &mut params.rev),
+                ],
+            )?;
+            params.regex = regex.map(|on| on == "true");
+            params.ignore_case = ignore_case.map(|on| on == "true");
+            Some(cursor)
+        }
+        None => None,
+    };
     let limit = page_limit(params.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let matcher = build_matcher(&params)?;
     let git = repo.open()?;
@@ -95,10 +136,8 @@ pub(crate) fn run(
         "lines matching {:?} in repository {}",
         params.query, repo.name
     );
-    let (commit, resume, mut resume_line) = match &params.cursor {
+    let (commit, resume, mut resume_line) = match cursor {
         Some(cursor) => {
-            let cursor: Cursor = decode_cursor(cursor)?;
-            check_cursor(NAME, &repo.name, cursor.t == TAG, cursor.r == repo.name)?;
             let commit = Oid::from_str(&cursor.c)
                 .ok()
                 .and_then(|oid| git.find_commit(oid).ok())
@@ -216,6 +255,7 @@ pub(crate) fn run(
             c: commit_id.clone(),
             p: position,
             l: line,
+            a: search_arguments(&params),
         })
     };
     let next = match (&stop, last) {

@@ -28,8 +28,10 @@ pub(crate) struct Params {
     /// The repository to read (required when several are configured).
     pub repo: Option<String>,
     /// The commit: an id (full or short), branch, tag or expression such as HEAD~1 (default HEAD).
+    #[schemars(length(max = 1024))]
     pub rev: Option<String>,
     /// Show the diff of this path only: a file, a directory, or a git pathspec glob such as *.rs.
+    #[schemars(length(max = 4096))]
     pub path: Option<String>,
     /// Diff lines shown per file before it is cut (default 400, at most 20000).
     pub max_lines_per_file: Option<u32>,

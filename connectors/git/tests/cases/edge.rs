@@ -232,10 +232,10 @@ async fn a_filtered_log_stops_at_its_scan_window_with_a_cursor() {
         .clone()
         .expect("a cursor to keep searching");
 
-    // The cursor is a position in the walk: used without the filter it lands on commit 20,001.
-    let deep = ok(&git, "git_log", json!({"cursor": cursor, "limit": 1})).await;
-    let expected = repo.git(&["rev-list", "--skip=20000", "-n", "1", "HEAD"]);
-    assert_eq!(commit_ids(&deep), vec![expected]);
+    // The cursor continues the listing that made it: passed alone, it keeps the filter.
+    let alone = ok(&git, "git_log", json!({"cursor": cursor.clone()})).await;
+    assert!(commit_ids(&alone).is_empty());
+    assert!(alone.next_cursor.is_none(), "{}", alone.text);
 
     let rest = ok(
         &git,
@@ -253,4 +253,117 @@ async fn a_filtered_log_stops_at_its_scan_window_with_a_cursor() {
     )
     .await;
     assert!(found.text.contains("(no results)") || commit_ids(&found).len() == 1);
+}
+
+#[tokio::test]
+async fn hostile_names_are_invalid_arguments_not_panics_or_bugs() {
+    let repo = Repo::new();
+    repo.commit_file("g.txt", "one\n", "first");
+    let git = repo.connector();
+    for (tool, arguments) in [
+        ("git_read_file", json!({"path": "\u{0}"})),
+        ("git_read_file", json!({"path": "g.txt\u{0}"})),
+        ("git_log", json!({"path": "g\u{0}"})),
+        ("git_blame", json!({"path": "g.txt\u{0}"})),
+        ("git_diff", json!({"from": "HEAD\u{0}"})),
+        ("git_show_commit", json!({"rev": "HEAD", "path": "\u{0}"})),
+    ] {
+        let err = crate::support::fails(&git, tool, arguments.clone()).await;
+        assert_eq!(
+            err.kind(),
+            ErrorKind::InvalidArguments,
+            "{tool} {arguments}: {err}"
+        );
+        assert!(err.to_string().contains("NUL"), "{tool}: {err}");
+    }
+    let long = "b".repeat(5000);
+    let err = crate::support::fails(&git, "git_log", json!({"rev": long})).await;
+    assert_ne!(err.kind(), ErrorKind::Internal, "{err}");
+    let message = err.to_string();
+    assert!(
+        message.len() < 1000,
+        "the revision is quoted whole: {} bytes",
+        message.len()
+    );
+    assert!(message.contains(" characters)"), "{message}");
+}
+
+#[tokio::test]
+async fn cursors_only_continue_the_listing_that_made_them() {
+    let repo = Repo::new();
+    for n in 0..5 {
+        repo.commit_file(&format!("f{n}.txt"), "x\n", &format!("commit {n}"));
+    }
+    let git = repo.connector();
+    let first = ok(&git, "git_log", json!({"limit": 2, "path": "f1.txt"})).await;
+    let page = ok(&git, "git_log", json!({"limit": 2})).await;
+    let cursor = page.next_cursor.expect("more commits");
+    // Same arguments: the next page.
+    let next = ok(
+        &git,
+        "git_log",
+        json!({"limit": 2, "cursor": cursor.clone()}),
+    )
+    .await;
+    assert_eq!(commit_ids(&next).len(), 2);
+    // Other filters or another start: refused, naming the argument.
+    for (arguments, name) in [
+        (
+            json!({"limit": 2, "cursor": cursor.clone(), "path": "f1.txt"}),
+            "path",
+        ),
+        (
+            json!({"limit": 2, "cursor": cursor.clone(), "rev": "HEAD~1"}),
+            "rev",
+        ),
+        (
+            json!({"limit": 2, "cursor": cursor.clone(), "author": "someone"}),
+            "author",
+        ),
+    ] {
+        let err = crate::support::fails(&git, "git_log", arguments).await;
+        assert_eq!(err.kind(), ErrorKind::InvalidArguments);
+        assert!(
+            err.to_string()
+                .contains(&format!("made with other {name};")),
+            "{err}"
+        );
+    }
+    // The filters of the first listing carry over when the cursor is passed alone.
+    let filtered = ok(&git, "git_log", json!({"limit": 1, "path": "f1.txt"})).await;
+    assert_eq!(commit_ids(&filtered).len(), 1);
+    assert!(commit_ids(&first).len() <= 2);
+
+    let search = ok(&git, "git_search_code", json!({"query": "x", "limit": 1})).await;
+    let cursor = search.next_cursor.expect("more matches");
+    let err = crate::support::fails(
+        &git,
+        "git_search_code",
+        json!({"query": "y", "limit": 1, "cursor": cursor}),
+    )
+    .await;
+    assert!(err.to_string().contains("made with other query;"), "{err}");
+}
+
+#[tokio::test]
+async fn a_cursor_past_the_end_of_history_says_so() {
+    use base64::Engine as _;
+    let repo = Repo::new();
+    for n in 0..3 {
+        repo.commit_file("f.txt", format!("{n}\n"), &format!("commit {n}"));
+    }
+    let git = repo.connector();
+    let page = ok(&git, "git_log", json!({"limit": 1})).await;
+    let cursor = page.next_cursor.expect("more commits");
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut position: serde_json::Value =
+        serde_json::from_slice(&engine.decode(&cursor).expect("base64")).expect("json");
+    position["s"] = json!(999_999);
+    let edited = engine.encode(position.to_string());
+    let err = crate::support::fails(&git, "git_log", json!({"limit": 1, "cursor": edited})).await;
+    assert!(
+        err.to_string()
+            .contains("past the end of the history (4 commits"),
+        "{err}"
+    );
 }
