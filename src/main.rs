@@ -18,7 +18,12 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(err) => return fail(&anyhow::anyhow!("cannot start the async runtime: {err}")),
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(run(cli));
+    // Do not wait for blocking tasks: on stdio one of them is a read of stdin that only ends
+    // when the client closes the pipe, and a SIGTERM must end the process before that. Every
+    // session has finished by now.
+    runtime.shutdown_background();
+    match outcome {
         Ok(code) => code,
         Err(err) => fail(&err),
     }

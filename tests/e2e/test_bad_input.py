@@ -281,3 +281,22 @@ async def test_ten_megabyte_arguments_to_git_tools_and_read_context(stdio_target
             max_chars=10_000,
         )
         assert not (await conn.call("git_log", {"limit": 1})).is_error, "the session still answers"
+
+
+# -- signals ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_a_signal_ends_the_stdio_server_while_stdin_stays_open(raw_stdio, sig):
+    """A host may signal before it closes the pipe: the process must not wait for stdin."""
+    import signal
+    import subprocess
+
+    server = raw_stdio()
+    server.initialize()
+    server.proc.send_signal(getattr(signal, sig))
+    try:
+        code = server.proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the server was still running 5 s after {sig} with stdin open")
+    assert code == 0
