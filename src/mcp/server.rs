@@ -74,6 +74,11 @@ impl SwitchyardServer {
         self
     }
 
+    /// The published registry tools, as prompts see them.
+    fn available(&self) -> prompts::Available<'_> {
+        prompts::Available::new(self.registry.tools().iter().map(|t| t.spec.name.as_str()))
+    }
+
     /// The tools as `tools/list` publishes them.
     pub fn published_tools(&self) -> Vec<Tool> {
         (*self.tools).clone()
@@ -305,7 +310,7 @@ impl ServerHandler for SwitchyardServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, McpError> {
-        let mut list = prompts::list();
+        let mut list = prompts::list(&self.available());
         if let Some(fixtures) = &self.fixtures {
             list.extend(fixtures.prompts());
         }
@@ -330,7 +335,7 @@ impl ServerHandler for SwitchyardServer {
             };
             arguments.insert(key, text);
         }
-        prompts::get(&request.name, &arguments)
+        prompts::get(&request.name, &arguments, &self.available())
             .map(Into::into)
             .map_err(|err| McpError::invalid_params(err.to_string(), None))
     }
