@@ -1,5 +1,9 @@
 //! The one place that wires everything: validated config + command-line overrides → store,
 //! connectors, registry and the MCP server.
+//!
+//! Building adds its own checks (repositories exist and open, tool names in `[tools]` and
+//! `[response.tools]` exist) to the problems parsing and validation found, and reports them
+//! all in one error, each with its key.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,8 +13,8 @@ use switchyard_core::{Connector, Identity};
 use switchyard_git::{GitConnector, RepoConfig, discover_repo};
 
 use crate::config::model::{Config, ConnectorConfig, GitConfig};
-use crate::config::paths;
-use crate::config::{ConfigError, ConfigIssue, ConfigSource};
+use crate::config::validate::valid_repo_name;
+use crate::config::{ConfigError, ConfigIssue, ConfigSource, Loaded, paths};
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
 use crate::registry::Registry;
@@ -20,8 +24,8 @@ use crate::transport::http::HttpOptions;
 /// What the command line adds to the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
-    /// `--repo PATH` (repeatable): the repositories of the git connector.
-    pub repos: Vec<PathBuf>,
+    /// `--repo [NAME=]PATH` (repeatable): the repositories of the git connector.
+    pub repos: Vec<String>,
     /// `--data-dir DIR`.
     pub data_dir: Option<PathBuf>,
     /// `--conformance`: mount the conformance-suite fixtures.
@@ -31,11 +35,11 @@ pub struct Overrides {
 /// Why the application could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// Configuration problems found while building (paths that are not repositories, …).
+    /// Every configuration problem found (parsing, validation, building).
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The embedded store failed.
-    #[error("the store in {dir} cannot be opened: {source}")]
+    #[error("the notes store cannot be used (set --data-dir or [data] dir to move it)")]
     Store {
         /// The data directory.
         dir: PathBuf,
@@ -54,49 +58,62 @@ pub struct App {
     pub data_dir: PathBuf,
     /// The registry of connectors and tools.
     pub registry: Arc<Registry>,
-    /// Things the user should know (a missing repository in zero-config mode, …).
+    /// Things the user should know (no repository in zero-config mode, …).
     pub warnings: Vec<String>,
     identity: Identity,
     conformance: bool,
 }
 
 impl App {
-    /// Build everything the configuration describes.
-    pub async fn build(
-        config: Config,
-        source: ConfigSource,
-        overrides: &Overrides,
-    ) -> Result<App, AppError> {
+    /// Build everything the configuration describes, or report every problem at once.
+    pub async fn build(loaded: Loaded, overrides: &Overrides) -> Result<App, AppError> {
+        let Loaded {
+            config,
+            source,
+            mut issues,
+        } = loaded;
         let data_dir = paths::data_dir(overrides.data_dir.as_deref(), config.data.dir.as_deref());
+        let base_dir = match &source {
+            ConfigSource::File(path) => path
+                .parent()
+                .map(Path::to_path_buf)
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from(".")),
+            ConfigSource::Embedded => PathBuf::from("."),
+        };
         let mut warnings = Vec::new();
-        let mut issues = Vec::new();
         let mut connectors: Vec<Arc<dyn Connector>> = Vec::new();
 
+        let cli_repos = parse_cli_repos(&overrides.repos, &mut issues);
         let mut git_seen = false;
         for (id, connector) in &config.connectors {
             match connector {
                 ConnectorConfig::Git(git) => {
                     git_seen = true;
-                    if let Some(built) =
-                        build_git(id, git, &overrides.repos, &mut issues, &mut warnings)
-                    {
+                    let plan = GitPlan {
+                        id,
+                        config: git,
+                        cli_repos: &cli_repos,
+                        base_dir: &base_dir,
+                    };
+                    if let Some(built) = plan.build(&mut issues, &mut warnings) {
                         connectors.push(built);
                     }
                 }
             }
         }
-        if !git_seen
-            && !overrides.repos.is_empty()
-            && let Some(built) = build_git(
-                "git",
-                &GitConfig::default(),
-                &overrides.repos,
-                &mut issues,
-                &mut warnings,
-            )
-        {
-            connectors.push(built);
+        if !git_seen && !cli_repos.is_empty() {
+            let plan = GitPlan {
+                id: "git",
+                config: &GitConfig::default(),
+                cli_repos: &cli_repos,
+                base_dir: &base_dir,
+            };
+            if let Some(built) = plan.build(&mut issues, &mut warnings) {
+                connectors.push(built);
+            }
         }
+        check_tool_names(&config, &connectors, &mut issues);
         if !issues.is_empty() {
             return Err(AppError::Config(ConfigError { issues }));
         }
@@ -109,19 +126,6 @@ impl App {
                     source,
                 })?;
             connectors.push(Arc::new(NotesConnector::new(store.notes())));
-        }
-
-        for tool in config.response.tools.keys() {
-            let known = connectors
-                .iter()
-                .any(|c| c.tools().iter().any(|t| &t.name == tool))
-                || tool == crate::context::read::NAME
-                || tool == crate::context::search::NAME;
-            if !known {
-                warnings.push(format!(
-                    "response.tools.{tool}: no tool of that name is configured"
-                ));
-            }
         }
 
         let registry = Arc::new(Registry::new(
@@ -173,72 +177,204 @@ impl App {
     }
 }
 
-/// The git connector: configured repositories, else `--repo`, else the working directory's.
-fn build_git(
-    id: &str,
-    git: &GitConfig,
-    cli_repos: &[PathBuf],
-    issues: &mut Vec<ConfigIssue>,
-    warnings: &mut Vec<String>,
-) -> Option<Arc<dyn Connector>> {
-    let mut repos = Vec::new();
-    if !cli_repos.is_empty() {
-        for path in cli_repos {
-            match discover_repo(path) {
+/// A repository given on the command line: `PATH` or `NAME=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CliRepo {
+    name: Option<String>,
+    path: PathBuf,
+}
+
+/// Parse `--repo` values. `NAME=PATH` names the repository when `NAME` is a valid name and the
+/// whole value is not itself an existing path; the same repository twice is kept once.
+fn parse_cli_repos(values: &[String], issues: &mut Vec<ConfigIssue>) -> Vec<CliRepo> {
+    let mut repos: Vec<CliRepo> = Vec::new();
+    for value in values {
+        let repo = match value.split_once('=') {
+            Some((name, path)) if valid_repo_name(name) && !Path::new(value).exists() => CliRepo {
+                name: Some(name.to_owned()),
+                path: paths::expand_home(Path::new(path)),
+            },
+            _ => CliRepo {
+                name: None,
+                path: paths::expand_home(Path::new(value)),
+            },
+        };
+        if !repo.path.exists() {
+            issues.push(ConfigIssue::new(
+                "--repo",
+                format!("{} does not exist", repo.path.display()),
+            ));
+            continue;
+        }
+        if !repo.path.is_dir() {
+            issues.push(ConfigIssue::new(
+                "--repo",
+                format!(
+                    "{} is not a directory; pass a repository's directory",
+                    repo.path.display()
+                ),
+            ));
+            continue;
+        }
+        if !repos.contains(&repo) {
+            repos.push(repo);
+        }
+    }
+    repos
+}
+
+/// How to build the git connector.
+struct GitPlan<'a> {
+    id: &'a str,
+    config: &'a GitConfig,
+    cli_repos: &'a [CliRepo],
+    /// Relative configured paths are relative to the configuration file's directory.
+    base_dir: &'a Path,
+}
+
+impl GitPlan<'_> {
+    /// The connector: `--repo` if given, else the configured repositories, else the one
+    /// containing the working directory.
+    fn build(
+        &self,
+        issues: &mut Vec<ConfigIssue>,
+        warnings: &mut Vec<String>,
+    ) -> Option<Arc<dyn Connector>> {
+        let mut repos = Vec::new();
+        let key;
+        if !self.cli_repos.is_empty() {
+            key = "--repo".to_owned();
+            for repo in self.cli_repos {
+                match discover_repo(&repo.path) {
+                    Some(root) => repos.push(named(RepoConfig::new(root), repo.name.as_deref())),
+                    None => issues.push(ConfigIssue::new(
+                        "--repo",
+                        format!("{} is not inside a git repository", repo.path.display()),
+                    )),
+                }
+            }
+        } else if !self.config.repos.is_empty() {
+            key = format!("connectors.{}.repos", self.id);
+            for (index, repo) in self.config.repos.iter().enumerate() {
+                let key = format!("connectors.{}.repos[{index}].path", self.id);
+                let path = paths::expand_home(&repo.path);
+                let path = if path.is_relative() {
+                    self.base_dir.join(path)
+                } else {
+                    path
+                };
+                if !path.exists() {
+                    issues.push(ConfigIssue::new(
+                        key,
+                        format!("{} does not exist", path.display()),
+                    ));
+                    continue;
+                }
+                match discover_repo(&path) {
+                    Some(root) => repos.push(named(RepoConfig::new(root), repo.name.as_deref())),
+                    None => issues.push(ConfigIssue::new(
+                        key,
+                        format!("{} is not inside a git repository", path.display()),
+                    )),
+                }
+            }
+        } else {
+            key = format!("connectors.{}", self.id);
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match discover_repo(&cwd) {
                 Some(root) => repos.push(RepoConfig::new(root)),
-                None => issues.push(ConfigIssue::new(
-                    "--repo",
-                    format!("{} is not inside a git repository", path.display()),
-                )),
+                None => {
+                    warnings.push(format!(
+                        "{} is not inside a git repository, so the git tools are off; run Switchyard inside a checkout or pass --repo PATH",
+                        cwd.display()
+                    ));
+                    return None;
+                }
             }
         }
-    } else if !git.repos.is_empty() {
-        for (index, repo) in git.repos.iter().enumerate() {
-            let path = paths::expand_home(&repo.path);
-            let mut config = RepoConfig::new(path.clone());
-            if let Some(name) = &repo.name {
-                config = config.named(name.clone());
-            }
-            if !path.exists() {
-                issues.push(ConfigIssue::new(
-                    format!("connectors.{id}.repos[{index}].path"),
-                    format!("{} does not exist", path.display()),
-                ));
-                continue;
-            }
-            repos.push(config);
+        if repos.is_empty() {
+            return None;
         }
-    } else {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        match discover_repo(&cwd) {
-            Some(root) => repos.push(RepoConfig::new(root)),
-            None => {
-                warnings.push(format!(
-                    "{} is not inside a git repository, so the git tools are off; run Switchyard inside a checkout or pass --repo PATH",
-                    cwd.display()
-                ));
-                return None;
+        match GitConnector::open(self.id, repos) {
+            Ok(connector) => Some(Arc::new(connector)),
+            Err(err) => {
+                let hint = if key == "--repo" {
+                    " (name them with --repo NAME=PATH)"
+                } else {
+                    ""
+                };
+                issues.push(ConfigIssue::new(key, format!("{err}{hint}")));
+                None
             }
-        }
-    }
-    if repos.is_empty() {
-        return None;
-    }
-    match GitConnector::open(id, repos) {
-        Ok(connector) => Some(Arc::new(connector)),
-        Err(err) => {
-            let key = if cli_repos.is_empty() {
-                format!("connectors.{id}.repos")
-            } else {
-                "--repo".to_owned()
-            };
-            issues.push(ConfigIssue::new(key, err.to_string()));
-            None
         }
     }
 }
 
-/// The local identity: `[identity]`, then `SWITCHYARD_USER`, then the OS user.
+fn named(repo: RepoConfig, name: Option<&str>) -> RepoConfig {
+    match name {
+        Some(name) => repo.named(name),
+        None => repo,
+    }
+}
+
+/// Names in `[tools] allow`/`deny` and `[response.tools]` must name a tool or a toolset that
+/// exists: a typo there would otherwise silently hide tools or change nothing.
+fn check_tool_names(
+    config: &Config,
+    connectors: &[Arc<dyn Connector>],
+    issues: &mut Vec<ConfigIssue>,
+) {
+    let mut tools: Vec<String> = connectors
+        .iter()
+        .flat_map(|c| c.tools().iter().map(|t| t.name.clone()))
+        .collect();
+    tools.push(crate::context::read::NAME.to_owned());
+    tools.push(crate::context::search::NAME.to_owned());
+    let mut toolsets: Vec<String> = vec!["context".to_owned()];
+    let add_toolset = |toolsets: &mut Vec<String>, name: &str| {
+        if !toolsets.iter().any(|t| t == name) {
+            toolsets.push(name.to_owned());
+        }
+    };
+    if config.notes.enabled {
+        tools.extend(crate::notes::tool_names().iter().map(|n| (*n).to_owned()));
+        add_toolset(&mut toolsets, crate::notes::NOTES_ID);
+    }
+    for connector in connectors {
+        add_toolset(&mut toolsets, connector.id());
+        add_toolset(&mut toolsets, connector.kind());
+    }
+    // A connector configured but not built (no repository here) still names a toolset.
+    for (id, connector) in &config.connectors {
+        add_toolset(&mut toolsets, id);
+        add_toolset(&mut toolsets, connector.kind());
+    }
+    let known = |name: &str| tools.iter().any(|t| t == name) || toolsets.iter().any(|t| t == name);
+    for (list, names) in [("allow", &config.tools.allow), ("deny", &config.tools.deny)] {
+        for (index, name) in names.iter().enumerate() {
+            if !known(name) {
+                issues.push(ConfigIssue::new(
+                    format!("tools.{list}[{index}]"),
+                    format!(
+                        "{name:?} is neither a tool nor a toolset here; `switchyard tools` lists the tools, toolsets are {}",
+                        toolsets.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    for name in config.response.tools.keys() {
+        if !tools.iter().any(|t| t == name) {
+            issues.push(ConfigIssue::new(
+                format!("response.tools.{name}"),
+                "no tool of that name is configured; `switchyard tools` lists the tools",
+            ));
+        }
+    }
+}
+
+/// The local identity: `[identity]`, then `SWITCHYARD_USER`, then the login name (`USER`,
+/// `USERNAME`), then `local`.
 fn identity(config: &Config) -> Identity {
     let user = config
         .identity
@@ -258,7 +394,38 @@ fn identity(config: &Config) -> Identity {
     Identity { user, team }
 }
 
-/// Whether a path is inside a git repository (for messages).
-pub fn in_git_repo(path: &Path) -> bool {
-    discover_repo(path).is_some()
+#[cfg(test)]
+mod tests {
+    use super::{CliRepo, parse_cli_repos};
+
+    #[test]
+    fn cli_repos_take_an_optional_name_and_are_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().display().to_string();
+        let mut issues = Vec::new();
+        let repos = parse_cli_repos(
+            &[
+                format!("api={path}"),
+                path.clone(),
+                path.clone(),
+                "/definitely/not/here".to_owned(),
+            ],
+            &mut issues,
+        );
+        assert_eq!(
+            repos,
+            vec![
+                CliRepo {
+                    name: Some("api".into()),
+                    path: dir.path().to_path_buf()
+                },
+                CliRepo {
+                    name: None,
+                    path: dir.path().to_path_buf()
+                },
+            ]
+        );
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].message.contains("does not exist"), "{issues:?}");
+    }
 }

@@ -39,7 +39,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Config problems are reported before logging exists, so they reach the user plainly.
     let loaded = config::load_and_validate(cli.config.as_deref());
     let (config_level, config_format) = match &loaded {
-        Ok((config, _)) => (config.logging.level.clone(), config.logging.format),
+        Ok(loaded) => (
+            loaded.config.logging.level.clone(),
+            loaded.config.logging.format,
+        ),
         Err(_) => (None, None),
     };
     let format = cli.log_format.or(config_format).unwrap_or(LogFormat::Text);
@@ -53,15 +56,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         default_level,
         format,
     )?;
-    let (config, source) = loaded?;
+    let loaded = loaded?;
     match cli.command {
         Command::Serve(args) => {
-            let app = App::build(config, source, &args.sources.overrides(args.conformance)).await?;
+            let app = App::build(loaded, &args.sources.overrides(args.conformance)).await?;
             switchyard::cli::serve::run(app, args.http.as_deref()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => {
-            let app = App::build(config, source, &args.overrides(false)).await?;
+            let app = App::build(loaded, &args.overrides(false)).await?;
             let mut stdout = std::io::stdout().lock();
             let healthy = switchyard::cli::check::run(&app, &mut stdout)
                 .await
@@ -73,7 +76,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Tools(args) => {
-            let app = App::build(config, source, &args.sources.overrides(false)).await?;
+            let app = App::build(loaded, &args.sources.overrides(false)).await?;
             let mut stdout = std::io::stdout().lock();
             switchyard::cli::tools::run(&app, args.json, &mut stdout)
                 .context("writing the catalog")?;

@@ -36,6 +36,13 @@ pub fn init(
         .or(env)
         .or_else(|| config_level.map(str::to_owned))
         .unwrap_or_else(|| default.to_owned());
+    // --log-level is checked strictly (a bare word must be a level); RUST_LOG keeps the full
+    // EnvFilter syntax; [logging] level was validated with the configuration.
+    if let Some(level) = cli_level
+        && !crate::config::validate::valid_log_filter(level)
+    {
+        return Err(TelemetryError::BadFilter(level.to_owned()));
+    }
     let filter =
         EnvFilter::try_new(&directive).map_err(|_| TelemetryError::BadFilter(directive.clone()))?;
     let writer = std::io::stderr.with_max_level(tracing::Level::TRACE);

@@ -61,3 +61,49 @@ fn the_documented_broken_example_reports_every_key() {
         );
     }
 }
+
+#[tokio::test]
+async fn building_reports_every_problem_in_one_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("switchyard.toml");
+    std::fs::write(
+        &file,
+        r#"
+        [server]
+        call_timeout_secs = "soon"
+        [tools]
+        allow = ["gti_log"]
+        [connectors.git]
+        type = "git"
+        repos = [{ name = "gone", path = "missing-checkout" }]
+        [connectors.Bad]
+        type = "git"
+        "#,
+    )
+    .expect("write config");
+    let loaded = switchyard::config::load_and_validate(Some(&file)).expect("readable TOML");
+    let overrides = switchyard::app::Overrides {
+        data_dir: Some(dir.path().join("data")),
+        ..Default::default()
+    };
+    let Err(err) = switchyard::app::App::build(loaded, &overrides).await else {
+        panic!("a broken configuration built");
+    };
+    let text = err.to_string();
+    for key in [
+        "server.call_timeout_secs",
+        "connectors.Bad",
+        "connectors.git.repos[0].path",
+        "tools.allow[0]",
+    ] {
+        assert!(
+            text.contains(&format!("  - {key}: ")),
+            "{key} missing in {text}"
+        );
+    }
+    // Relative paths are relative to the configuration file, not the working directory.
+    assert!(
+        text.contains(&dir.path().join("missing-checkout").display().to_string()),
+        "{text}"
+    );
+}

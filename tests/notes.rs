@@ -148,11 +148,10 @@ async fn bad_notes_are_refused_with_reasons() {
     let ctx = as_user("ana");
     for (request, needle) in [
         (json!({"text": "   "}), "must not be empty"),
-        (
-            json!({"text": "x".repeat(70 * 1024)}),
-            "at most 65536 bytes",
-        ),
+        (json!({"text": "x".repeat(70 * 1024)}), "at most 65536"),
         (json!({"text": "ok", "tags": ["two words"]}), "one word"),
+        (json!({"text": "ok", "tags": vec!["t"; 21]}), "at most 20"),
+        (json!({"text": "é".repeat(65_537)}), "65537 characters"),
         (
             json!({"text": "ok", "links": ["not a uri"]}),
             "not an item URI",

@@ -9,7 +9,7 @@
 use std::process::Command;
 
 use switchyard::app::{App, Overrides};
-use switchyard::config::{ConfigSource, load::EMBEDDED_DEFAULT, load::parse};
+use switchyard::config::{ConfigSource, Loaded, load::EMBEDDED_DEFAULT, load::parse};
 
 fn git(dir: &std::path::Path, args: &[&str]) {
     let status = Command::new("git")
@@ -25,13 +25,16 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 async fn app_for_repo(repo: &std::path::Path, data: &std::path::Path) -> App {
     let config = parse(EMBEDDED_DEFAULT).expect("embedded default parses");
     let overrides = Overrides {
-        repos: vec![repo.to_path_buf()],
+        repos: vec![repo.display().to_string()],
         data_dir: Some(data.to_path_buf()),
         conformance: false,
     };
-    App::build(config, ConfigSource::Embedded, &overrides)
-        .await
-        .expect("app builds")
+    App::build(
+        Loaded::from_config(config, ConfigSource::Embedded),
+        &overrides,
+    )
+    .await
+    .expect("app builds")
 }
 
 #[tokio::test]
@@ -108,13 +111,16 @@ async fn read_only_hides_every_writing_tool() {
     let mut config = parse(EMBEDDED_DEFAULT).expect("parses");
     config.tools.read_only = true;
     let overrides = Overrides {
-        repos: vec![repo.path().to_path_buf()],
+        repos: vec![repo.path().display().to_string()],
         data_dir: Some(data.path().to_path_buf()),
         conformance: false,
     };
-    let app = App::build(config, ConfigSource::Embedded, &overrides)
-        .await
-        .expect("builds");
+    let app = App::build(
+        Loaded::from_config(config, ConfigSource::Embedded),
+        &overrides,
+    )
+    .await
+    .expect("builds");
     let tools = app.server().published_tools();
     assert!(!tools.is_empty());
     for tool in &tools {

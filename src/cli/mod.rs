@@ -58,10 +58,11 @@ pub enum Command {
 /// Where sources come from (shared by every command).
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
-    /// A git repository to serve (repeatable). Replaces the configured repositories; without
-    /// it and without configured ones, the repository containing the working directory.
-    #[arg(long = "repo", value_name = "PATH")]
-    pub repos: Vec<PathBuf>,
+    /// A git repository to serve (repeatable), as PATH or NAME=PATH (the name tools and URIs
+    /// use; default the directory name). Replaces the configured repositories; without it and
+    /// without configured ones, the repository containing the working directory.
+    #[arg(long = "repo", value_name = "[NAME=]PATH")]
+    pub repos: Vec<String>,
     /// Data directory of the embedded store (notes). Default: the user data dir
     /// (~/.local/share/switchyard on Linux). Processes sharing it share notes.
     #[arg(long, env = "SWITCHYARD_DATA_DIR", value_name = "DIR")]

@@ -57,22 +57,34 @@ pub fn locate(explicit: Option<&Path>) -> Result<ConfigSource, ConfigError> {
     Ok(ConfigSource::Embedded)
 }
 
-/// Read and parse the configuration from `source`.
-pub fn load(source: &ConfigSource) -> Result<Config, ConfigError> {
+/// Read and parse the configuration from `source`: the parsed configuration (sections that
+/// failed keep their defaults) and the problems found. Only an unreadable file or a TOML
+/// syntax error stops here.
+pub fn load(source: &ConfigSource) -> Result<(Config, Vec<ConfigIssue>), ConfigError> {
     let text = match source {
         ConfigSource::Embedded => EMBEDDED_DEFAULT.to_owned(),
         ConfigSource::File(path) => std::fs::read_to_string(path).map_err(|err| {
             ConfigError::single("--config", format!("cannot read {}: {err}", path.display()))
         })?,
     };
-    parse(&text)
+    parse_lenient(&text)
 }
 
-/// Parse configuration text, reporting every problem found.
+/// Parse configuration text, failing with every problem found.
 pub fn parse(text: &str) -> Result<Config, ConfigError> {
-    let table: Table = toml::from_str(text).map_err(|err| {
-        ConfigError::single("(syntax)", err.to_string().trim_end().replace('\n', " "))
-    })?;
+    let (config, issues) = parse_lenient(text)?;
+    if issues.is_empty() {
+        Ok(config)
+    } else {
+        Err(ConfigError { issues })
+    }
+}
+
+/// Parse configuration text: the configuration (sections with errors keep their defaults)
+/// and every problem found. Only a TOML syntax error is fatal.
+pub fn parse_lenient(text: &str) -> Result<(Config, Vec<ConfigIssue>), ConfigError> {
+    let table: Table = toml::from_str(text)
+        .map_err(|err| ConfigError::single("(syntax)", err.to_string().trim_end()))?;
     let mut issues = Vec::new();
     let mut config = Config::default();
     for (key, value) in table {
@@ -91,11 +103,7 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
             )),
         }
     }
-    if issues.is_empty() {
-        Ok(config)
-    } else {
-        Err(ConfigError { issues })
-    }
+    Ok((config, issues))
 }
 
 fn section<T: DeserializeOwned>(
@@ -154,7 +162,10 @@ fn deserialize<T: DeserializeOwned>(value: Value) -> Result<T, (String, String)>
     serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
         let path = err.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        (path, err.into_inner().to_string().trim_end().to_owned())
+        // The deserializer appends "in `key`" on a second line; the key is already ours.
+        let message = err.into_inner().to_string();
+        let first = message.lines().next().unwrap_or_default().trim_end();
+        (path, first.to_owned())
     })
 }
 

@@ -62,20 +62,46 @@ impl fmt::Display for ConfigError {
             if count == 1 { "" } else { "s" }
         )?;
         for issue in &self.issues {
-            write!(f, "\n  - {}: {}", issue.key, issue.message)?;
+            // Multi-line messages (a TOML syntax error with its snippet) stay aligned.
+            let message = issue.message.replace('\n', "\n      ");
+            write!(f, "\n  - {}: {message}", issue.key)?;
         }
         Ok(())
     }
 }
 
-/// Locate, read, parse and validate the configuration.
-pub fn load_and_validate(explicit: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> {
-    let source = load::locate(explicit)?;
-    let config = load::load(&source)?;
-    let issues = validate::validate(&config);
-    if issues.is_empty() {
-        Ok((config, source))
-    } else {
-        Err(ConfigError { issues })
+/// A configuration as read, with the problems found so far.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The configuration (sections with problems keep their defaults).
+    pub config: Config,
+    /// Where it came from.
+    pub source: ConfigSource,
+    /// Every problem found by parsing and validation; building adds its own and reports all.
+    pub issues: Vec<ConfigIssue>,
+}
+
+impl Loaded {
+    /// A configuration built in code (tests, embedding), validated like a file would be.
+    pub fn from_config(config: Config, source: ConfigSource) -> Self {
+        let issues = validate::validate(&config);
+        Loaded {
+            config,
+            source,
+            issues,
+        }
     }
+}
+
+/// Locate, read, parse and validate the configuration. Fails only when the file cannot be
+/// read or is not TOML; every other problem is collected in [`Loaded::issues`].
+pub fn load_and_validate(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
+    let source = load::locate(explicit)?;
+    let (config, mut issues) = load::load(&source)?;
+    issues.extend(validate::validate(&config));
+    Ok(Loaded {
+        config,
+        source,
+        issues,
+    })
 }

@@ -154,7 +154,9 @@ pub fn valid_log_filter(filter: &str) -> bool {
     !filter.trim().is_empty()
         && filter.split(',').all(|part| match part.split_once('=') {
             Some((target, level)) => target_ok(target.trim()) && level_ok(level),
-            None => level_ok(part) || target_ok(part.trim()),
+            // A bare word must be a level: `loud` would otherwise mean "target loud at trace"
+            // and silence everything else.
+            None => level_ok(part),
         })
 }
 

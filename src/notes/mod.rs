@@ -19,6 +19,16 @@ use crate::store::{NotesStore, StoreError};
 /// The instance id and URI scheme of notes.
 pub const NOTES_ID: &str = "note";
 
+/// The names of the notes tools (known without opening the store).
+pub fn tool_names() -> Vec<&'static str> {
+    vec![
+        tools::add::NAME,
+        tools::list::NAME,
+        tools::read::NAME,
+        tools::delete::NAME,
+    ]
+}
+
 /// The notes connector.
 #[derive(Debug)]
 pub struct NotesConnector {

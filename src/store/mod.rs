@@ -15,23 +15,36 @@ use sqlx::sqlite::{
 
 pub use notes::{NewNote, Note, NoteFilter, NotesStore};
 
-/// Why the store could not be used.
+/// Why the store could not be used. Messages carry the underlying error's text (and do not
+/// also return it as a source, so a chain printer does not say it twice).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The data directory could not be created.
-    #[error("cannot create the data directory {path}: {source}")]
+    #[error("cannot create the data directory {path}: {error}")]
     DataDir {
         /// The directory.
         path: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The database could not be opened or queried.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A migration failed.
     #[error("cannot migrate the database: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Database(error)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(error)
+    }
 }
 
 /// The database file name inside the data directory.
@@ -47,9 +60,9 @@ pub struct Store {
 impl Store {
     /// Open (creating if needed) the database in `data_dir` and run pending migrations.
     pub async fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+        std::fs::create_dir_all(data_dir).map_err(|error| StoreError::DataDir {
             path: data_dir.to_path_buf(),
-            source,
+            error,
         })?;
         let path = data_dir.join(DATABASE_FILE);
         let options = SqliteConnectOptions::from_str("sqlite://")?

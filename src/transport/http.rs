@@ -49,12 +49,12 @@ pub enum HttpError {
     #[error("{0:?} is not a listen address; use host:port such as 127.0.0.1:8787")]
     BadAddress(String),
     /// Binding or serving failed.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {error}")]
     Io {
         /// The address.
         addr: String,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -128,13 +128,13 @@ pub async fn serve(
     }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|source| HttpError::Io {
+        .map_err(|error| HttpError::Io {
             addr: addr.to_string(),
-            source,
+            error,
         })?;
-    let bound = listener.local_addr().map_err(|source| HttpError::Io {
+    let bound = listener.local_addr().map_err(|error| HttpError::Io {
         addr: addr.to_string(),
-        source,
+        error,
     })?;
     let app = router(server, bound, &options, shutdown.clone());
     tracing::info!(
@@ -144,9 +144,9 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
-        .map_err(|source| HttpError::Io {
+        .map_err(|error| HttpError::Io {
             addr: bound.to_string(),
-            source,
+            error,
         })
 }
 

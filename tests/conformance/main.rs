@@ -7,7 +7,7 @@
 mod tests {
     use rmcp::ServerHandler;
     use switchyard::app::{App, Overrides};
-    use switchyard::config::{ConfigSource, load::EMBEDDED_DEFAULT, load::parse};
+    use switchyard::config::{ConfigSource, Loaded, load::EMBEDDED_DEFAULT, load::parse};
 
     async fn app(data: &std::path::Path, conformance: bool) -> App {
         let config = parse(EMBEDDED_DEFAULT).expect("embedded default parses");
@@ -16,9 +16,12 @@ mod tests {
             data_dir: Some(data.to_path_buf()),
             conformance,
         };
-        App::build(config, ConfigSource::Embedded, &overrides)
-            .await
-            .expect("app builds")
+        App::build(
+            Loaded::from_config(config, ConfigSource::Embedded),
+            &overrides,
+        )
+        .await
+        .expect("app builds")
     }
 
     fn names(app: &App) -> Vec<String> {

@@ -12,8 +12,13 @@ use crate::store::{NewNote, NotesStore};
 /// The tool name.
 pub const NAME: &str = "note_add";
 
-/// The longest note accepted, in bytes.
-pub const MAX_NOTE_BYTES: usize = 64 * 1024;
+/// The longest note accepted, in characters (as the schema's maxLength says).
+pub const MAX_NOTE_CHARS: usize = 65_536;
+
+/// The most tags and links a note may carry.
+pub const MAX_TAGS: usize = 20;
+/// The most links a note may carry.
+pub const MAX_LINKS: usize = 50;
 
 /// Arguments of `note_add`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -22,10 +27,10 @@ pub struct Params {
     /// The note, in markdown (at most 65536 characters).
     #[schemars(length(max = 65536))]
     text: String,
-    /// Tags to find it by later (lowercase words such as "deploy", "incident-42").
+    /// Tags to find it by later (at most 20 lowercase words such as "deploy", "incident-42").
     #[serde(default)]
     tags: Vec<String>,
-    /// URIs of the items the note is about (git://…, note://…, any source's URI).
+    /// URIs of the items the note is about (at most 50: git://…, note://…, any source's URI).
     #[serde(default)]
     links: Vec<String>,
 }
@@ -53,10 +58,16 @@ pub async fn run(
     if text.is_empty() {
         return Err(ConnectorError::invalid("text must not be empty"));
     }
-    if text.len() > MAX_NOTE_BYTES {
+    let chars = text.chars().count();
+    if chars > MAX_NOTE_CHARS {
         return Err(ConnectorError::invalid(format!(
-            "text is {} bytes; a note holds at most {MAX_NOTE_BYTES} bytes, so split it or link the source instead",
-            text.len()
+            "text is {chars} characters; a note holds at most {MAX_NOTE_CHARS}, so split it or link the source instead"
+        )));
+    }
+    if params.tags.len() > MAX_TAGS {
+        return Err(ConnectorError::invalid(format!(
+            "{} tags given; a note takes at most {MAX_TAGS}",
+            params.tags.len()
         )));
     }
     let mut tags = Vec::with_capacity(params.tags.len());
@@ -69,8 +80,11 @@ pub async fn run(
         }
         tags.push(tag);
     }
-    if params.links.len() > 50 {
-        return Err(ConnectorError::invalid("at most 50 links per note"));
+    if params.links.len() > MAX_LINKS {
+        return Err(ConnectorError::invalid(format!(
+            "{} links given; a note takes at most {MAX_LINKS}",
+            params.links.len()
+        )));
     }
     for link in &params.links {
         ItemUri::parse(link)?;
