@@ -53,6 +53,13 @@ pub fn parse_incoming(text: &str) -> Result<ClientJsonRpcMessage, String> {
         }
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
+    if value.is_object() && value.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Err(error_response(
+            id,
+            INVALID_REQUEST,
+            "invalid request: \"jsonrpc\" must be \"2.0\"",
+        ));
+    }
     let has_method = value.get("method").and_then(Value::as_str).is_some();
     let method = value
         .get("method")
@@ -168,6 +175,9 @@ mod tests {
         assert_eq!(reply["error"]["code"], -32602);
         let reply = error_of(r#"[1,2,3]"#);
         assert_eq!(reply["error"]["code"], -32600);
+        let reply = error_of(r#"{"jsonrpc":"1.0","id":3,"method":"ping"}"#);
+        assert_eq!(reply["error"]["code"], -32600);
+        assert_eq!(reply["id"], 3);
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub fn router(
         .layer(axum::extract::DefaultBodyLimit::max(
             options.max_request_bytes,
         ))
-        .layer(axum::middleware::from_fn(session_delete_no_content))
+        .layer(axum::middleware::from_fn(mcp_status_fixes))
         .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
 }
 
@@ -150,16 +150,39 @@ pub async fn serve(
         })
 }
 
-/// rmcp answers a session `DELETE` with 202; the official SDKs expect 200 or 204 and log a
-/// failure on every clean disconnect otherwise. The session is gone either way: say 204.
-async fn session_delete_no_content(
+/// Two answers of rmcp's Streamable HTTP service that clients misread, corrected here:
+/// - a session `DELETE` gets 202; the official SDKs expect 200 or 204 and log a failure on
+///   every clean disconnect otherwise. The session is gone either way: say 204.
+/// - a JSON body that does not parse gets 415, which reads as "wrong content type"; JSON-RPC
+///   says that is a parse error (-32700), so answer 400 with one.
+async fn mcp_status_fixes(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let is_delete = request.method() == axum::http::Method::DELETE;
+    let method = request.method().clone();
+    let sent_json = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
     let mut response = next.run(request).await;
-    if is_delete && response.status() == StatusCode::ACCEPTED {
+    if method == axum::http::Method::DELETE && response.status() == StatusCode::ACCEPTED {
         *response.status_mut() = StatusCode::NO_CONTENT;
+    } else if method == axum::http::Method::POST
+        && sent_json
+        && response.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE
+    {
+        let body = super::channel::error_response(
+            serde_json::Value::Null,
+            super::channel::PARSE_ERROR,
+            "parse error: the request body is not a JSON-RPC message",
+        );
+        return (
+            StatusCode::BAD_REQUEST,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
     }
     response
 }

@@ -142,3 +142,19 @@ def test_http_mode_keeps_stdout_silent_and_stops_on_sigterm(start_http, fresh_da
     assert server.stdout == b"", "HTTP mode writes nothing to stdout"
     log = server.stderr()
     assert f"listening on http://127.0.0.1:{server.port}/mcp" in log and "switchyard stopped" in log
+
+
+def test_malformed_json_over_http_is_a_jsonrpc_parse_error(http_server):
+    status, headers, body = http_request(
+        http_server.port,
+        "POST",
+        "/mcp",
+        b'{"jsonrpc": "2.0", "id": 1,',
+        {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
+    )
+    assert status == 400, (status, body)
+    reply = json.loads(body)
+    assert reply["error"]["code"] == -32700 and reply["id"] is None
+    # The server goes on answering.
+    status, _, reply = mcp_post(http_server.port, INIT)
+    assert status == 200 and reply["result"]["serverInfo"]["name"] == "switchyard"

@@ -157,7 +157,7 @@ impl ConnectorError {
                     .to_owned()
             }
             ConnectorError::Forbidden(_) => {
-                "this is not allowed for the configured credential or policy; ask an admin"
+                "the configured credential or policy does not allow this; use another item or ask whoever runs this server"
                     .to_owned()
             }
             ConnectorError::RateLimited { retry_after, .. } => match retry_after {
