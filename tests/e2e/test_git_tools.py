@@ -256,3 +256,22 @@ def blamed_by(blame: str, content: str) -> str:
 def diff_has(diff: str, sign: str, content: str) -> bool:
     """Whether a unified diff has a `sign` line (+/-) with `content`."""
     return any(line.startswith(sign) and content in line for line in diff.splitlines())
+
+
+async def test_zero_config_serves_the_repository_of_the_working_directory(switchyard_bin, sandbox, git_repo, tmp_path):
+    """The README's promise: run `switchyard serve` inside a checkout, with no config and no
+    --repo, and a client's git_log answers with that repository's history."""
+    from mcpclient import StdioTarget
+
+    subdir = git_repo.path / "src"  # from a subdirectory, as an IDE may start it
+    env = sandbox.env()
+    env["SWITCHYARD_DATA_DIR"] = str(tmp_path / "zero-config-data")
+    with open(tmp_path / "zero-config.stderr", "w") as errlog:
+        target = StdioTarget(command=switchyard_bin, args=["serve"], env=env, cwd=str(subdir), errlog=errlog)
+        async with connect("stdio", target, ERAS[-1]) as conn:
+            result = await conn.call("git_log", {"limit": 10})
+    assert not result.is_error, result.text
+    assert f"commits in repository {git_repo.name}" in result.text, result.text
+    for label in ["initial", "greet", "notes"]:
+        assert git_repo.commits[label][:10] in result.text, (label, result.text)
+    assert git_repo.commits["login"][:10] not in result.text, "a commit of another branch was listed"
