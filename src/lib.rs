@@ -21,6 +21,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod delegate;
 pub mod mcp;
 pub mod notes;
 pub mod registry;

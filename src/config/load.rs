@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use toml::{Table, Value};
 
-use super::model::{Config, ConnectorConfig, GitConfig};
+use super::model::{Config, ConnectorConfig, GitConfig, HttpProviderConfig, ProviderConfig};
 use super::{ConfigError, ConfigIssue};
 
 /// The embedded default used when no configuration file exists.
@@ -97,9 +97,12 @@ pub fn parse_lenient(text: &str) -> Result<(Config, Vec<ConfigIssue>), ConfigErr
             "notes" => section(&key, value, &mut issues, &mut config.notes),
             "logging" => section(&key, value, &mut issues, &mut config.logging),
             "connectors" => connectors(value, &mut issues, &mut config),
+            "providers" => providers(value, &mut issues, &mut config),
+            "models" => entries(&key, value, &mut issues, &mut config.models),
+            "delegate" => section(&key, value, &mut issues, &mut config.delegate),
             other => issues.push(ConfigIssue::new(
                 other,
-                "unknown section; expected one of identity, server, data, response, tools, notes, logging, connectors",
+                "unknown section; expected one of identity, server, data, response, tools, notes, logging, connectors, providers, models, delegate",
             )),
         }
     }
@@ -151,6 +154,78 @@ fn connectors(value: Value, issues: &mut Vec<ConfigIssue>, config: &mut Config) 
         match deserialize::<GitConfig>(body) {
             Ok(parsed) => {
                 config.connectors.insert(id, ConnectorConfig::Git(parsed));
+            }
+            Err((path, message)) => issues.push(ConfigIssue::new(join(&key, &path), message)),
+        }
+    }
+}
+
+/// A table of same-typed entries (`[models.<id>]`), each deserialised on its own.
+fn entries<T: DeserializeOwned>(
+    key: &str,
+    value: Value,
+    issues: &mut Vec<ConfigIssue>,
+    into: &mut std::collections::BTreeMap<String, T>,
+) {
+    let Value::Table(table) = value else {
+        issues.push(ConfigIssue::new(
+            key,
+            format!("must be a table of [{key}.<id>] sections"),
+        ));
+        return;
+    };
+    for (id, entry) in table {
+        let entry_key = format!("{key}.{id}");
+        match deserialize::<T>(entry) {
+            Ok(parsed) => {
+                into.insert(id, parsed);
+            }
+            Err((path, message)) => issues.push(ConfigIssue::new(join(&entry_key, &path), message)),
+        }
+    }
+}
+
+/// `[providers.<id>]`: each tagged by `type`, deserialised as its variant's own struct.
+fn providers(value: Value, issues: &mut Vec<ConfigIssue>, config: &mut Config) {
+    const KINDS: &str = "openai, anthropic, gemini, ollama";
+    let Value::Table(entries) = value else {
+        issues.push(ConfigIssue::new(
+            "providers",
+            "must be a table of [providers.<id>] sections",
+        ));
+        return;
+    };
+    for (id, mut entry) in entries {
+        let key = format!("providers.{id}");
+        let kind = match entry.get("type").and_then(Value::as_str) {
+            Some(kind) => kind.to_owned(),
+            None => {
+                issues.push(ConfigIssue::new(
+                    format!("{key}.type"),
+                    format!("missing; every provider needs a type, one of: {KINDS}"),
+                ));
+                continue;
+            }
+        };
+        if let Value::Table(table) = &mut entry {
+            table.remove("type");
+        }
+        let built = match kind.as_str() {
+            "openai" => deserialize::<HttpProviderConfig>(entry).map(ProviderConfig::Openai),
+            "anthropic" => deserialize::<HttpProviderConfig>(entry).map(ProviderConfig::Anthropic),
+            "gemini" => deserialize::<HttpProviderConfig>(entry).map(ProviderConfig::Gemini),
+            "ollama" => deserialize::<HttpProviderConfig>(entry).map(ProviderConfig::Ollama),
+            other => {
+                issues.push(ConfigIssue::new(
+                    format!("{key}.type"),
+                    format!("unknown provider type {other:?}; expected one of: {KINDS}"),
+                ));
+                continue;
+            }
+        };
+        match built {
+            Ok(parsed) => {
+                config.providers.insert(id, parsed);
             }
             Err((path, message)) => issues.push(ConfigIssue::new(join(&key, &path), message)),
         }

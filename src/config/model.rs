@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Deserialize;
+use switchyard_core::{DataClass, SecretRef};
 
 /// The whole file. Each section is deserialised on its own so every problem is reported.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,8 +26,14 @@ pub struct Config {
     pub notes: NotesConfig,
     /// `[logging]`.
     pub logging: LoggingConfig,
-    /// `[connectors.<id>]`, in file order by id.
+    /// `[connectors.<id>]`, by id.
     pub connectors: BTreeMap<String, ConnectorConfig>,
+    /// `[providers.<id>]`: model providers, by id.
+    pub providers: BTreeMap<String, ProviderConfig>,
+    /// `[models.<id>]`: catalog entries added or overridden, by catalog id.
+    pub models: BTreeMap<String, ModelConfig>,
+    /// `[delegate]`: routing policy.
+    pub delegate: DelegateConfig,
 }
 
 /// `[identity]`.
@@ -116,11 +123,16 @@ pub struct ToolsConfig {
 pub struct NotesConfig {
     /// Whether the shared workspace notes are offered.
     pub enabled: bool,
+    /// How sensitive notes are (which models may read them in a delegation).
+    pub data_class: DataClass,
 }
 
 impl Default for NotesConfig {
     fn default() -> Self {
-        NotesConfig { enabled: true }
+        NotesConfig {
+            enabled: true,
+            data_class: DataClass::Internal,
+        }
     }
 }
 
@@ -170,6 +182,9 @@ pub struct GitConfig {
     /// The repositories. Empty: the repository containing the working directory (or `--repo`).
     #[serde(default)]
     pub repos: Vec<GitRepoConfig>,
+    /// How sensitive the repositories' content is (which models may read it in a delegation).
+    #[serde(default)]
+    pub data_class: DataClass,
 }
 
 /// One repository of a git connector.
@@ -180,4 +195,175 @@ pub struct GitRepoConfig {
     pub name: Option<String>,
     /// The path to the work tree (or a bare repository); `~` is expanded.
     pub path: PathBuf,
+}
+
+/// `[providers.<id>]`: a model provider, a closed set of kinds tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ProviderConfig {
+    /// An OpenAI-compatible chat completions API (OpenAI, vLLM, llama.cpp server, LM Studio,
+    /// OpenRouter, Ollama's /v1).
+    Openai(HttpProviderConfig),
+    /// Anthropic's Messages API.
+    Anthropic(HttpProviderConfig),
+    /// Google's Gemini generateContent API.
+    Gemini(HttpProviderConfig),
+    /// Ollama's native chat API.
+    Ollama(HttpProviderConfig),
+}
+
+impl ProviderConfig {
+    /// The kind, as written after `type =`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProviderConfig::Openai(_) => "openai",
+            ProviderConfig::Anthropic(_) => "anthropic",
+            ProviderConfig::Gemini(_) => "gemini",
+            ProviderConfig::Ollama(_) => "ollama",
+        }
+    }
+
+    /// The HTTP settings shared by every kind.
+    pub fn http(&self) -> &HttpProviderConfig {
+        match self {
+            ProviderConfig::Openai(http)
+            | ProviderConfig::Anthropic(http)
+            | ProviderConfig::Gemini(http)
+            | ProviderConfig::Ollama(http) => http,
+        }
+    }
+}
+
+/// The settings of an HTTP model provider.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpProviderConfig {
+    /// The API's base URL, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:8080/v1`.
+    pub base_url: String,
+    /// The API key, as a secret reference (`env:OPENAI_API_KEY`); none for local servers.
+    pub api_key: Option<SecretRef>,
+    /// Seconds one request may take.
+    #[serde(default = "default_provider_timeout")]
+    pub timeout_secs: u64,
+    /// Retries after a 429 or 5xx (honouring Retry-After), at most.
+    #[serde(default = "default_provider_retries")]
+    pub max_retries: u32,
+}
+
+fn default_provider_timeout() -> u64 {
+    120
+}
+
+fn default_provider_retries() -> u32 {
+    2
+}
+
+/// `[models.<id>]`: a catalog entry; every field but `provider` and `model` has a default,
+/// and an entry whose id is already in the shipped catalog overrides only what it sets.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelConfig {
+    /// The provider id (`[providers.<id>]`, or a built-in: `openai`, `anthropic`, `gemini`,
+    /// `client` for the MCP client's own model).
+    pub provider: Option<String>,
+    /// The provider's id for the model.
+    pub model: Option<String>,
+    /// US dollars per million input tokens.
+    pub input_usd_per_mtok: Option<f64>,
+    /// US dollars per million cached input tokens.
+    pub cached_input_usd_per_mtok: Option<f64>,
+    /// US dollars per million output tokens.
+    pub output_usd_per_mtok: Option<f64>,
+    /// The context window in tokens.
+    pub context_window: Option<u64>,
+    /// The most output tokens per call.
+    pub max_output: Option<u64>,
+    /// What it can do: `json`, `tools`, `vision`, `reasoning`, `code`, …
+    pub capabilities: Option<Vec<String>>,
+    /// `fast`, `balanced`, `frontier`, or a custom tier.
+    pub tier: Option<String>,
+    /// Whether it runs on the organisation's own infrastructure.
+    pub self_hosted: Option<bool>,
+    /// Where it runs (`us`, `eu`, `on-prem`, …).
+    pub region: Option<String>,
+    /// The data classes it is cleared for.
+    pub data_classes: Option<Vec<DataClass>>,
+    /// Set false to remove a shipped model from the catalog.
+    pub enabled: Option<bool>,
+}
+
+/// `[delegate]`: how sub-tasks are routed to models.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DelegateConfig {
+    /// Whether `delegate`, `route_preview` and `list_models` are offered.
+    pub enabled: bool,
+    /// The model whose cost the savings are measured against.
+    pub baseline: Option<String>,
+    /// Whether callers may name a model themselves.
+    pub allow_model_override: bool,
+    /// Seconds a whole delegation (all attempts) may take.
+    pub timeout_secs: u64,
+    /// Models tried in all (the first choice and its fallbacks).
+    pub max_attempts: u32,
+    /// The default output budget of one call, in tokens.
+    pub max_output_tokens: u64,
+    /// A LiteLLM price map (JSON) that fills in prices the catalog lacks.
+    pub price_file: Option<PathBuf>,
+    /// The tiers, cheapest and fastest first (custom tiers go where you list them).
+    pub tiers: Vec<String>,
+    /// The routing policy per task kind.
+    pub tasks: BTreeMap<String, TaskPolicyConfig>,
+    /// Per-team overrides, keyed by team.
+    pub teams: BTreeMap<String, TeamPolicyConfig>,
+    /// The judge model of rubric checks in `switchyard eval`.
+    pub judge: Option<String>,
+}
+
+impl Default for DelegateConfig {
+    fn default() -> Self {
+        DelegateConfig {
+            enabled: true,
+            baseline: None,
+            allow_model_override: true,
+            timeout_secs: 300,
+            max_attempts: 3,
+            max_output_tokens: 2048,
+            price_file: None,
+            tiers: vec!["fast".into(), "balanced".into(), "frontier".into()],
+            tasks: BTreeMap::new(),
+            teams: BTreeMap::new(),
+            judge: None,
+        }
+    }
+}
+
+/// `[delegate.tasks.<kind>]`: how one kind of task is routed.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskPolicyConfig {
+    /// The tier to draw candidates from (when `candidates` is not set).
+    pub tier: Option<String>,
+    /// The candidate models, by catalog id (instead of a tier).
+    pub candidates: Option<Vec<String>>,
+    /// The lowest scorecard pass rate (0–1) a model must have for this task, when measured.
+    pub quality_floor: Option<f64>,
+    /// The p50 latency (milliseconds) a model must meet for this task, when measured.
+    pub latency_target_ms: Option<u64>,
+    /// A system prompt prepended to the caller's instructions.
+    pub system: Option<String>,
+}
+
+/// `[delegate.teams.<team>]`: a team's overrides.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamPolicyConfig {
+    /// Whether the team's callers may name a model (overrides the global setting).
+    pub allow_model_override: Option<bool>,
+    /// Models the team may never use.
+    #[serde(default)]
+    pub deny_models: Vec<String>,
+    /// Task policies that replace the global ones for this team.
+    #[serde(default)]
+    pub tasks: BTreeMap<String, TaskPolicyConfig>,
 }

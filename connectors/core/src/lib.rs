@@ -14,6 +14,7 @@
 //! | [`budget`] | the response budget and honest cutting |
 //! | [`cursor`] | opaque page cursors |
 //! | [`uri`] | item URIs and path-segment encoding |
+//! | [`residency`] | data classes ([`DataClass`]) for data residency |
 //! | [`secret`] | secret references and the redacting [`Secret`] |
 //! | [`sanitize`] | stripping invisible and bidi control characters |
 //! | `testkit` | checks every connector's tests run (feature `testkit`) |
@@ -24,6 +25,7 @@ pub mod context;
 pub mod cursor;
 pub mod error;
 pub mod output;
+pub mod residency;
 pub mod sanitize;
 pub mod secret;
 #[cfg(feature = "testkit")]
@@ -38,6 +40,7 @@ pub use connector::{
 pub use context::{CallContext, Identity, NoProgress, ProgressSink};
 pub use error::{ConnectorError, ErrorKind};
 pub use output::{PageWriter, ToolOutput};
+pub use residency::DataClass;
 pub use secret::{Secret, SecretRef};
 pub use tool::{JsonObject, ToolEffects, ToolSpec, parse_args};
 pub use uri::ItemUri;

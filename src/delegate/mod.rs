@@ -1,0 +1,22 @@
+//! Model delegation: `delegate` hands a sub-task to the model whose cost, speed, quality and
+//! data clearance fit it, and returns the answer with the decision record.
+//!
+//! | file | role |
+//! |---|---|
+//! | `money.rs` | integer micro-dollars |
+//! | `usage.rs` | normalised token usage and prices |
+//! | `catalog.rs` | the model catalog (shipped, user, LiteLLM price map) |
+//! | `policy.rs` | routing policy per task kind and team |
+//! | `scorecard.rs` | measured quality, latency and cost per task and model |
+//! | `router.rs` | candidates, eligibility, ranking: the decision |
+//! | `accounting.rs` | the reserve/settle hook governance builds on |
+//! | `provider/` | the model APIs |
+
+pub mod accounting;
+pub mod catalog;
+pub mod money;
+pub mod policy;
+pub mod provider;
+pub mod router;
+pub mod scorecard;
+pub mod usage;
