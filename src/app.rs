@@ -15,6 +15,10 @@ use switchyard_git::{GitConnector, RepoConfig, discover_repo};
 use crate::config::model::{Config, ConnectorConfig, GitConfig};
 use crate::config::validate::valid_repo_name;
 use crate::config::{ConfigError, ConfigIssue, ConfigSource, Loaded, paths};
+use crate::delegate::accounting::RecordingHook;
+use crate::delegate::catalog::Catalog;
+use crate::delegate::provider::Providers;
+use crate::delegate::service::Delegation;
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
 use crate::registry::Registry;
@@ -62,6 +66,7 @@ pub struct App {
     pub warnings: Vec<String>,
     identity: Identity,
     conformance: bool,
+    delegation: Option<Arc<Delegation>>,
 }
 
 impl App {
@@ -113,20 +118,53 @@ impl App {
                 connectors.push(built);
             }
         }
+        let delegation_parts = config.delegate.enabled.then(|| {
+            let price_file = config
+                .delegate
+                .price_file
+                .as_ref()
+                .map(|path| relative_to(&base_dir, path));
+            let (catalog, catalog_issues) = Catalog::build(&config.models, price_file.as_deref());
+            issues.extend(catalog_issues);
+            catalog
+        });
         check_tool_names(&config, &connectors, &mut issues);
         if !issues.is_empty() {
             return Err(AppError::Config(ConfigError { issues }));
         }
 
-        if config.notes.enabled {
-            let store = Store::open(&data_dir)
-                .await
-                .map_err(|source| AppError::Store {
-                    dir: data_dir.clone(),
-                    source,
-                })?;
+        let store = if config.notes.enabled || config.delegate.enabled {
+            Some(
+                Store::open(&data_dir)
+                    .await
+                    .map_err(|source| AppError::Store {
+                        dir: data_dir.clone(),
+                        source,
+                    })?,
+            )
+        } else {
+            None
+        };
+        if config.notes.enabled
+            && let Some(store) = &store
+        {
             connectors.push(Arc::new(NotesConnector::new(store.notes())));
         }
+        let delegation = match delegation_parts {
+            Some(catalog) => {
+                let delegation = Delegation::new(
+                    config.delegate.clone(),
+                    catalog,
+                    Providers::default(),
+                    store.clone(),
+                    Arc::new(RecordingHook::default()),
+                    None,
+                );
+                delegation.load_scorecards().await;
+                Some(Arc::new(delegation))
+            }
+            None => None,
+        };
 
         let registry = Arc::new(Registry::new(
             connectors,
@@ -143,7 +181,13 @@ impl App {
             warnings,
             identity,
             conformance: overrides.conformance,
+            delegation,
         })
+    }
+
+    /// The delegation service, when `[delegate] enabled` (the default).
+    pub fn delegation(&self) -> Option<&Arc<Delegation>> {
+        self.delegation.as_ref()
     }
 
     /// The MCP server over this application's registry.
@@ -307,6 +351,16 @@ impl GitPlan<'_> {
                 None
             }
         }
+    }
+}
+
+/// A configured path: `~` expanded, relative paths taken from the configuration's directory.
+fn relative_to(base_dir: &Path, path: &Path) -> PathBuf {
+    let path = paths::expand_home(path);
+    if path.is_relative() {
+        base_dir.join(path)
+    } else {
+        path
     }
 }
 

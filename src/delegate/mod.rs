@@ -9,6 +9,7 @@
 //! | `policy.rs` | routing policy per task kind and team |
 //! | `scorecard.rs` | measured quality, latency and cost per task and model |
 //! | `router.rs` | candidates, eligibility, ranking: the decision |
+//! | `service.rs` | the shared state: catalog, providers, policy, scorecards, lazy discovery |
 //! | `accounting.rs` | the reserve/settle hook governance builds on |
 //! | `provider/` | the model APIs |
 
@@ -19,4 +20,5 @@ pub mod policy;
 pub mod provider;
 pub mod router;
 pub mod scorecard;
+pub mod service;
 pub mod usage;

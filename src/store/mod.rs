@@ -4,6 +4,7 @@
 //! directory: both see the same notes. Team mode will add PostgreSQL beside this.
 
 pub mod notes;
+pub mod scorecards;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -14,6 +15,7 @@ use sqlx::sqlite::{
 };
 
 pub use notes::{NewNote, Note, NoteFilter, NotesStore};
+pub use scorecards::ScorecardStore;
 
 /// Why the store could not be used. Messages carry the underlying error's text (and do not
 /// also return it as a source, so a chain printer does not say it twice).
@@ -84,6 +86,11 @@ impl Store {
     /// The notes in this store.
     pub fn notes(&self) -> NotesStore {
         NotesStore::new(self.pool.clone())
+    }
+
+    /// The scorecards in this store.
+    pub fn scorecards(&self) -> ScorecardStore {
+        ScorecardStore::new(self.pool.clone())
     }
 
     /// Where the database file is.
