@@ -21,7 +21,7 @@ use crate::delegate::provider::Providers;
 use crate::delegate::service::Delegation;
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
-use crate::registry::Registry;
+use crate::registry::{Registry, RegistryOptions};
 use crate::store::{Store, StoreError};
 use crate::transport::http::HttpOptions;
 
@@ -170,7 +170,11 @@ impl App {
             connectors,
             &config.tools,
             &config.response,
-            Duration::from_secs(config.server.search_timeout_secs),
+            RegistryOptions {
+                search_timeout: Duration::from_secs(config.server.search_timeout_secs),
+                data_classes: data_classes(&config),
+                delegation: delegation.clone(),
+            },
         ));
         let identity = identity(&config);
         Ok(App {
@@ -352,6 +356,20 @@ impl GitPlan<'_> {
             }
         }
     }
+}
+
+/// The data class of every source, by instance id.
+fn data_classes(config: &Config) -> std::collections::HashMap<String, switchyard_core::DataClass> {
+    let mut classes = std::collections::HashMap::new();
+    for (id, connector) in &config.connectors {
+        match connector {
+            ConnectorConfig::Git(git) => {
+                classes.insert(id.clone(), git.data_class);
+            }
+        }
+    }
+    classes.insert(crate::notes::NOTES_ID.to_owned(), config.notes.data_class);
+    classes
 }
 
 /// A configured path: `~` expanded, relative paths taken from the configuration's directory.

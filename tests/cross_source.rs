@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::json;
 use switchyard::config::model::{ResponseConfig, ToolsConfig};
-use switchyard::registry::Registry;
+use switchyard::registry::{Registry, RegistryOptions};
 use switchyard_core::{
     CallContext, CheckReport, Connector, ConnectorError, ItemUri, JsonObject, SearchHit,
     SearchQuery, ToolOutput, ToolSpec,
@@ -90,7 +90,10 @@ fn registry(sources: Vec<Source>, timeout: Duration) -> Registry {
         connectors,
         &ToolsConfig::default(),
         &ResponseConfig::default(),
-        timeout,
+        RegistryOptions {
+            search_timeout: timeout,
+            ..RegistryOptions::default()
+        },
     )
 }
 

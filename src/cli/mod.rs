@@ -1,4 +1,4 @@
-//! The command line: `serve`, `check`, `tools`.
+//! The command line: `serve`, `check`, `tools`, `eval`.
 //!
 //! | file | role |
 //! |---|---|
@@ -6,8 +6,10 @@
 //! | `serve.rs` | `switchyard serve` (stdio or HTTP) |
 //! | `check.rs` | `switchyard check` |
 //! | `tools.rs` | `switchyard tools` |
+//! | `eval.rs` | `switchyard eval` |
 
 pub mod check;
+pub mod eval;
 pub mod serve;
 pub mod tools;
 
@@ -53,6 +55,9 @@ pub enum Command {
     /// List the tool catalog: each tool's name, summary and the approximate token size of
     /// its schema, and the total a client pays to load them all.
     Tools(ToolsArgs),
+    /// Run evaluation suites (cases with checks) over candidate models and save a scorecard
+    /// per task and model (pass rate, p50 latency, mean cost) for routing to read.
+    Eval(EvalArgs),
 }
 
 /// Where sources come from (shared by every command).
@@ -91,6 +96,38 @@ pub struct ToolsArgs {
     /// Print the tools/list result as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `eval` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// Evaluate only this task kind (repeatable). Default: every suite.
+    #[arg(long = "task", value_name = "TASK")]
+    pub tasks: Vec<String>,
+    /// The models to evaluate, as catalog ids separated by commas. Default: every catalog model
+    /// whose provider is available.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub models: Vec<String>,
+    /// The directory of suite files (*.toml). Default: ./config/evals when it exists, else the
+    /// built-in starter suites (commit_message, summarize, security_review).
+    #[arg(long, value_name = "DIR")]
+    pub suites: Option<PathBuf>,
+    /// The judge model of rubric checks, as a catalog id. Default: [delegate] judge; without
+    /// one, cases with rubric checks are left out.
+    #[arg(long, value_name = "ID")]
+    pub judge: Option<String>,
+    /// Cases in flight at once.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+    /// Seconds one model call may take before the case fails.
+    #[arg(long, default_value_t = 120, value_name = "SECS")]
+    pub case_timeout_secs: u64,
+    /// List the suites, cases and models that would run and the most it could cost; call
+    /// no model.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub sources: SourceArgs,
 }
 
 impl SourceArgs {

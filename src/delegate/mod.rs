@@ -11,14 +11,22 @@
 //! | `router.rs` | candidates, eligibility, ranking: the decision |
 //! | `service.rs` | the shared state: catalog, providers, policy, scorecards, lazy discovery |
 //! | `accounting.rs` | the reserve/settle hook governance builds on |
+//! | `eval/` | evaluation suites, checks, the judge and the runner that measures scorecards |
+//! | `engine.rs` | one delegation: context, prompt, route, attempts with fallbacks |
+//! | `record.rs` | the decision record (text and structured) |
+//! | `tools/` | `delegate`, `route_preview`, `list_models` |
 //! | `provider/` | the model APIs |
 
 pub mod accounting;
 pub mod catalog;
+pub mod engine;
+pub mod eval;
 pub mod money;
 pub mod policy;
 pub mod provider;
+pub mod record;
 pub mod router;
 pub mod scorecard;
 pub mod service;
+pub mod tools;
 pub mod usage;

@@ -27,12 +27,15 @@ pub fn tool(spec: &ToolSpec) -> Tool {
     );
     tool.title = Some(spec.title.clone());
     tool.annotations = Some(annotations);
+    tool.output_schema = spec.output_schema.clone().map(Arc::new);
     tool
 }
 
 /// A successful output as a tool result: the text always in a `text` block.
 pub fn success(output: ToolOutput) -> CallToolResult {
-    CallToolResult::success(vec![ContentBlock::text(output.text)])
+    let mut result = CallToolResult::success(vec![ContentBlock::text(output.text)]);
+    result.structured_content = output.structured;
+    result
 }
 
 /// A connector error as a tool result with `isError: true`, saying what failed and what to try.

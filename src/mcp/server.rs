@@ -21,8 +21,9 @@ use serde_json::Value;
 use switchyard_core::{CallContext, ConnectorError, Identity, ProgressSink, ResponseBudget};
 
 use super::conformance::Fixtures;
+use super::sampling::ClientSampler;
 use super::{convert, prompts};
-use crate::registry::{DispatchError, Registry};
+use crate::registry::{CallExtras, DispatchError, Registry};
 
 /// What the server says about itself.
 pub const SERVER_NAME: &str = "switchyard";
@@ -112,7 +113,11 @@ impl SwitchyardServer {
         let started = Instant::now();
         let timeout = self.call_timeout;
         let cancel = ctx.cancel.clone();
-        let call = self.registry.call(name, args, ctx);
+        let extras = CallExtras {
+            client_model: ClientSampler::for_request(context)
+                .map(|sampler| Arc::new(sampler) as Arc<dyn crate::delegate::provider::Provider>),
+        };
+        let call = self.registry.call_with(name, args, ctx, &extras);
         let outcome = tokio::select! {
             result = tokio::time::timeout(timeout, call) => match result {
                 Ok(dispatched) => dispatched,

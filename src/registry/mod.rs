@@ -17,12 +17,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use switchyard_core::{
-    CallContext, CheckReport, Connector, ConnectorError, ItemUri, JsonObject, ResourceSpec,
-    ResourceTemplateSpec, ResponseBudget, ToolOutput, ToolSpec,
+    CallContext, CheckReport, Connector, ConnectorError, DataClass, ItemUri, JsonObject,
+    ResourceSpec, ResourceTemplateSpec, ResponseBudget, ToolOutput, ToolSpec,
 };
 
 use crate::config::model::{ResponseConfig, ToolsConfig};
 use crate::context;
+use crate::delegate;
+use crate::delegate::provider::Provider;
+use crate::delegate::service::Delegation;
 
 pub use policy::ToolPolicy;
 
@@ -36,6 +39,31 @@ pub enum Route {
     ReadContext,
     /// `search_context`.
     SearchContext,
+    /// `delegate`.
+    Delegate,
+    /// `route_preview`.
+    RoutePreview,
+    /// `list_models`.
+    ListModels,
+}
+
+/// How the registry is set up besides its connectors.
+#[derive(Clone, Default)]
+pub struct RegistryOptions {
+    /// How long the cross-source search waits for each source.
+    pub search_timeout: Duration,
+    /// The data class of each source, by instance id (default `internal`).
+    pub data_classes: HashMap<String, DataClass>,
+    /// The delegation service, when delegation is enabled.
+    pub delegation: Option<Arc<Delegation>>,
+}
+
+/// What one call brings from its session besides the context (today: the client's own model,
+/// when the client can sample).
+#[derive(Clone, Default)]
+pub struct CallExtras {
+    /// The MCP client's model as a provider, when the client declared sampling.
+    pub client_model: Option<Arc<dyn Provider>>,
 }
 
 /// One published tool.
@@ -111,6 +139,8 @@ pub struct Registry {
     by_name: HashMap<String, usize>,
     by_scheme: HashMap<String, Arc<dyn Connector>>,
     search_timeout: Duration,
+    data_classes: HashMap<String, DataClass>,
+    delegation: Option<Arc<Delegation>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -135,7 +165,7 @@ impl Registry {
         connectors: Vec<Arc<dyn Connector>>,
         tools: &ToolsConfig,
         response: &ResponseConfig,
-        search_timeout: Duration,
+        options: RegistryOptions,
     ) -> Registry {
         let policy = ToolPolicy::from_config(tools);
         let default_budget = ResponseBudget::tokens(response.max_tokens);
@@ -162,11 +192,29 @@ impl Registry {
                 });
             }
         }
-        for (spec, route) in [
-            (context::read::spec(), Route::ReadContext),
-            (context::search::spec(), Route::SearchContext),
-        ] {
-            if policy.publishes(&spec, &["context"]) {
+        let mut builtins = vec![
+            (context::read::spec(), Route::ReadContext, "context"),
+            (context::search::spec(), Route::SearchContext, "context"),
+        ];
+        if options.delegation.is_some() {
+            builtins.push((
+                delegate::tools::delegate::spec(),
+                Route::Delegate,
+                "delegate",
+            ));
+            builtins.push((
+                delegate::tools::route_preview::spec(),
+                Route::RoutePreview,
+                "delegate",
+            ));
+            builtins.push((
+                delegate::tools::list_models::spec(),
+                Route::ListModels,
+                "delegate",
+            ));
+        }
+        for (spec, route, toolset) in builtins {
+            if policy.publishes(&spec, &[toolset]) {
                 let budget = budget_for(&spec.name);
                 entries.push(ToolEntry {
                     spec,
@@ -189,7 +237,9 @@ impl Registry {
             entries,
             by_name,
             by_scheme,
-            search_timeout,
+            search_timeout: options.search_timeout,
+            data_classes: options.data_classes,
+            delegation: options.delegation,
         }
     }
 
@@ -213,12 +263,34 @@ impl Registry {
         self.search_timeout
     }
 
+    /// The data class of a source (by instance id; `internal` when not configured).
+    pub fn data_class(&self, source: &str) -> DataClass {
+        self.data_classes.get(source).copied().unwrap_or_default()
+    }
+
+    /// The delegation service, when enabled.
+    pub fn delegation(&self) -> Option<&Arc<Delegation>> {
+        self.delegation.as_ref()
+    }
+
     /// Call a published tool. The context's budget is replaced by the tool's own.
     pub async fn call(
         &self,
         name: &str,
         args: &JsonObject,
         ctx: CallContext,
+    ) -> Result<Result<ToolOutput, ConnectorError>, DispatchError> {
+        self.call_with(name, args, ctx, &CallExtras::default())
+            .await
+    }
+
+    /// [`Registry::call`] with what the session brings (the client's model).
+    pub async fn call_with(
+        &self,
+        name: &str,
+        args: &JsonObject,
+        ctx: CallContext,
+        extras: &CallExtras,
     ) -> Result<Result<ToolOutput, ConnectorError>, DispatchError> {
         let entry = self
             .tool(name)
@@ -231,6 +303,11 @@ impl Registry {
             Route::Connector(instances) => instances::dispatch(instances, name, args, &ctx).await,
             Route::ReadContext => context::read::run(self, args, &ctx).await,
             Route::SearchContext => context::search::run(self, args, &ctx).await,
+            Route::Delegate => delegate::tools::delegate::run(self, args, &ctx, extras).await,
+            Route::RoutePreview => {
+                delegate::tools::route_preview::run(self, args, &ctx, extras).await
+            }
+            Route::ListModels => delegate::tools::list_models::run(self, args, &ctx, extras).await,
         };
         let hint = "narrow the request (a path, a smaller range, a lower limit) to see the rest";
         Ok(result.map(|output| output.enforce_budget(&entry.budget, hint)))

@@ -20,6 +20,8 @@ pub struct ToolOutput {
     pub next_cursor: Option<String>,
     /// URIs of the items this result mentions, for clients that show resource links.
     pub uris: Vec<String>,
+    /// Structured content; only for tools that declare an output schema, and then it conforms.
+    pub structured: Option<serde_json::Value>,
 }
 
 impl ToolOutput {
@@ -166,6 +168,7 @@ impl PageWriter {
             truncated,
             next_cursor,
             uris: self.uris,
+            structured: None,
         }
     }
 }

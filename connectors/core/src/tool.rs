@@ -77,6 +77,8 @@ pub struct ToolSpec {
     pub input_schema: JsonObject,
     /// How the tool touches the world.
     pub effects: ToolEffects,
+    /// The schema of the structured content, for tools that return one.
+    pub output_schema: Option<JsonObject>,
 }
 
 impl ToolSpec {
@@ -93,7 +95,32 @@ impl ToolSpec {
             description: description.into(),
             input_schema: schema_for::<P>(),
             effects,
+            output_schema: None,
         }
+    }
+
+    /// Declare that results carry structured content shaped like `O`.
+    pub fn with_output<O: JsonSchema>(mut self) -> Self {
+        let generator = SchemaSettings::draft2020_12()
+            .with(|settings| {
+                settings.inline_subschemas = true;
+            })
+            .into_generator();
+        let mut schema = match generator.into_root_schema_for::<O>().to_value() {
+            Value::Object(object) => object,
+            _ => Map::new(),
+        };
+        schema.remove("$schema");
+        schema.remove("$defs");
+        schema.remove("title");
+        // Field names say enough; descriptions and formats would cost every client tokens on
+        // each tools/list for a schema models rarely read.
+        let mut value = Value::Object(schema);
+        strip_keys(&mut value, &["description", "format", "title"]);
+        if let Value::Object(schema) = value {
+            self.output_schema = Some(schema);
+        }
+        self
     }
 
     /// The first line of the description.
@@ -144,6 +171,8 @@ pub fn schema_for<P: JsonSchema>() -> JsonObject {
     object.remove("$schema");
     object.remove("title");
     object.remove("$defs");
+    // The params struct's doc comment; the tool's description already says it.
+    object.remove("description");
     if !object.contains_key("type") {
         object.insert("type".into(), Value::String("object".into()));
     }
@@ -156,6 +185,33 @@ pub fn schema_for<P: JsonSchema>() -> JsonObject {
         }
     }
     object
+}
+
+/// Remove `keys` from every schema object, recursively (not from `properties` maps, whose keys
+/// are field names).
+fn strip_keys(value: &mut Value, keys: &[&str]) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "properties" {
+                    if let Value::Object(fields) = child {
+                        for field in fields.values_mut() {
+                            strip_keys(field, keys);
+                        }
+                    }
+                } else {
+                    strip_keys(child, keys);
+                }
+            }
+            for key in keys {
+                if map.get(*key).is_some_and(|v| !v.is_object()) {
+                    map.remove(*key);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| strip_keys(item, keys)),
+        _ => {}
+    }
 }
 
 /// `["string", "null"]` → `"string"`; `anyOf: [X, {type: null}]` → `X`.
@@ -219,6 +275,19 @@ fn flatten_const_one_of(map: &mut JsonObject) {
         values.push(value.clone());
     }
     map.remove("oneOf");
+    let base = map
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    // When the description already names every value, the variant notes only add tokens.
+    if values
+        .iter()
+        .filter_map(Value::as_str)
+        .all(|value| base.contains(value))
+    {
+        notes.clear();
+    }
     if values.iter().all(Value::is_string) {
         map.insert("type".into(), Value::String("string".into()));
     }

@@ -9,7 +9,18 @@
 //! | `gemini.rs` | Gemini generateContent |
 //! | `ollama.rs` | Ollama's native chat API |
 //! | `client.rs` | the MCP client's own model, through sampling |
-//! | `build.rs` | providers from `[providers]` config and from the environment (zero config) |
+//! | `build.rs` | providers from `[providers]` config and from the environment (zero config); local servers |
+//! | `failure.rs` | error answers read into one shape and classified |
+//! | `retry.rs` | the retry policy: Retry-After, backoff with jitter |
+
+pub mod anthropic;
+pub mod build;
+pub mod failure;
+pub mod gemini;
+pub mod http;
+pub mod ollama;
+pub mod openai;
+pub mod retry;
 
 use std::collections::BTreeMap;
 use std::fmt;

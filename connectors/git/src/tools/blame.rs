@@ -205,5 +205,6 @@ pub(crate) fn run(
         truncated,
         next_cursor: None,
         uris,
+        structured: None,
     })
 }

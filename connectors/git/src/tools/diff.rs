@@ -149,5 +149,6 @@ pub(crate) fn run(
         truncated: rendered.truncated,
         next_cursor: None,
         uris: Vec::new(),
+        structured: None,
     })
 }

@@ -279,6 +279,7 @@ fn read_blob(
         truncated,
         next_cursor: None,
         uris: vec![uri],
+        structured: None,
     })
 }
 

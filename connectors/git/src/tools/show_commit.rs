@@ -172,6 +172,7 @@ pub(crate) fn run(
         truncated: truncated || rendered.truncated,
         next_cursor: None,
         uris: vec![uri],
+        structured: None,
     })
 }
 
