@@ -126,6 +126,7 @@ impl App {
                 .map(|path| relative_to(&base_dir, path));
             let (catalog, catalog_issues) = Catalog::build(&config.models, price_file.as_deref());
             issues.extend(catalog_issues);
+            check_delegation_names(&config, &catalog, &mut issues);
             catalog
         });
         check_tool_names(&config, &connectors, &mut issues);
@@ -353,6 +354,67 @@ impl GitPlan<'_> {
                 };
                 issues.push(ConfigIssue::new(key, format!("{err}{hint}")));
                 None
+            }
+        }
+    }
+}
+
+/// Model and provider names in `[models]` and `[delegate]` must exist.
+fn check_delegation_names(config: &Config, catalog: &Catalog, issues: &mut Vec<ConfigIssue>) {
+    const BUILT_IN_PROVIDERS: [&str; 4] = ["openai", "anthropic", "gemini", "client"];
+    for (id, model) in &config.models {
+        if let Some(provider) = &model.provider
+            && !config.providers.contains_key(provider)
+            && !BUILT_IN_PROVIDERS.contains(&provider.as_str())
+        {
+            issues.push(ConfigIssue::new(
+                format!("models.{id}.provider"),
+                format!("no provider named {provider:?}; add a [providers.{provider}] section"),
+            ));
+        }
+    }
+    let known = |model: &str| catalog.get(model).is_some() || model == "client";
+    let delegate = &config.delegate;
+    for (key, model) in [
+        ("delegate.baseline", &delegate.baseline),
+        ("delegate.judge", &delegate.judge),
+    ] {
+        if let Some(model) = model
+            && !known(model)
+        {
+            issues.push(ConfigIssue::new(
+                key,
+                format!("{model:?} is not in the model catalog; `switchyard models` lists it"),
+            ));
+        }
+    }
+    let policies = delegate
+        .tasks
+        .iter()
+        .map(|(kind, policy)| (format!("delegate.tasks.{kind}"), policy))
+        .chain(delegate.teams.iter().flat_map(|(team, team_policy)| {
+            team_policy
+                .tasks
+                .iter()
+                .map(move |(kind, policy)| (format!("delegate.teams.{team}.tasks.{kind}"), policy))
+        }));
+    for (key, policy) in policies {
+        for (index, model) in policy.candidates.iter().flatten().enumerate() {
+            if !known(model) {
+                issues.push(ConfigIssue::new(
+                    format!("{key}.candidates[{index}]"),
+                    format!("{model:?} is not in the model catalog"),
+                ));
+            }
+        }
+    }
+    for (team, policy) in &delegate.teams {
+        for (index, model) in policy.deny_models.iter().enumerate() {
+            if !known(model) {
+                issues.push(ConfigIssue::new(
+                    format!("delegate.teams.{team}.deny_models[{index}]"),
+                    format!("{model:?} is not in the model catalog"),
+                ));
             }
         }
     }

@@ -48,7 +48,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let format = cli.log_format.or(config_format).unwrap_or(LogFormat::Text);
     let default_level = match cli.command {
         Command::Serve(_) => "info,rmcp=warn",
-        Command::Check(_) | Command::Tools(_) | Command::Eval(_) => "warn",
+        Command::Check(_) | Command::Tools(_) | Command::Eval(_) | Command::Models(_) => "warn",
     };
     switchyard::telemetry::init(
         cli.log_level.as_deref(),
@@ -79,6 +79,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = App::build(loaded, &args.sources.overrides(false)).await?;
             let mut stdout = std::io::stdout().lock();
             switchyard::cli::tools::run(&app, args.json, &mut stdout)
+                .context("writing the catalog")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Models(args) => {
+            let app = App::build(loaded, &args.sources.overrides(false)).await?;
+            let delegation = app
+                .delegation()
+                .context("delegation is disabled ([delegate] enabled = false)")?;
+            let mut stdout = std::io::stdout().lock();
+            switchyard::cli::models::run(delegation, args.all, &mut stdout)
+                .await
                 .context("writing the catalog")?;
             Ok(ExitCode::SUCCESS)
         }

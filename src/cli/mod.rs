@@ -6,9 +6,11 @@
 //! | `serve.rs` | `switchyard serve` (stdio or HTTP) |
 //! | `check.rs` | `switchyard check` |
 //! | `tools.rs` | `switchyard tools` |
+//! | `models.rs` | `switchyard models` |
 //! | `eval.rs` | `switchyard eval` |
 
 pub mod check;
+pub mod models;
 pub mod eval;
 pub mod serve;
 pub mod tools;
@@ -58,6 +60,9 @@ pub enum Command {
     /// Run evaluation suites (cases with checks) over candidate models and save a scorecard
     /// per task and model (pass rate, p50 latency, mean cost) for routing to read.
     Eval(EvalArgs),
+    /// The model catalog delegation routes over: tier, provider (and whether it is
+    /// configured), prices per million tokens, context window, data clearance, scorecards.
+    Models(ModelsArgs),
 }
 
 /// Where sources come from (shared by every command).
@@ -96,6 +101,16 @@ pub struct ToolsArgs {
     /// Print the tools/list result as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `models` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ModelsArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Also list models whose provider is not configured.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `eval` arguments.

@@ -123,6 +123,7 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
             }
         }
     }
+    validate_delegation(config, &mut issues);
     let kinds: Vec<&str> = config
         .connectors
         .values()
@@ -158,6 +159,159 @@ pub fn valid_log_filter(filter: &str) -> bool {
             // and silence everything else.
             None => level_ok(part),
         })
+}
+
+/// `[providers]`, `[models]` and `[delegate]`: what can be checked without the catalog.
+fn validate_delegation(config: &Config, issues: &mut Vec<ConfigIssue>) {
+    for (id, provider) in &config.providers {
+        let key = format!("providers.{id}");
+        if !valid_id(id) {
+            issues.push(ConfigIssue::new(
+                &key,
+                format!("{id:?} is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"),
+            ));
+        }
+        if id == "client" {
+            issues.push(ConfigIssue::new(
+                &key,
+                "\"client\" is reserved for the MCP client's own model",
+            ));
+        }
+        let http = provider.http();
+        if !(http.base_url.starts_with("http://") || http.base_url.starts_with("https://")) {
+            issues.push(ConfigIssue::new(
+                format!("{key}.base_url"),
+                format!("{:?} must start with http:// or https://", http.base_url),
+            ));
+        }
+        if http.timeout_secs == 0 || http.timeout_secs > 3600 {
+            issues.push(ConfigIssue::new(
+                format!("{key}.timeout_secs"),
+                "must be between 1 and 3600 seconds",
+            ));
+        }
+        if http.max_retries > 10 {
+            issues.push(ConfigIssue::new(
+                format!("{key}.max_retries"),
+                "must be at most 10",
+            ));
+        }
+    }
+    for (id, model) in &config.models {
+        let key = format!("models.{id}");
+        if id.is_empty() || id.len() > 128 || id.chars().any(char::is_whitespace) {
+            issues.push(ConfigIssue::new(
+                &key,
+                "a model id is 1 to 128 characters without spaces",
+            ));
+        }
+        if let Some(window) = model.context_window
+            && window < 256
+        {
+            issues.push(ConfigIssue::new(
+                format!("{key}.context_window"),
+                "must be at least 256 tokens",
+            ));
+        }
+        if let Some(max) = model.max_output
+            && max == 0
+        {
+            issues.push(ConfigIssue::new(
+                format!("{key}.max_output"),
+                "must be at least 1 token",
+            ));
+        }
+        if let Some(classes) = &model.data_classes
+            && classes.is_empty()
+        {
+            issues.push(ConfigIssue::new(
+                format!("{key}.data_classes"),
+                "must name at least one class (public, internal, confidential, restricted); use enabled = false to remove a model",
+            ));
+        }
+    }
+    let delegate = &config.delegate;
+    if delegate.timeout_secs == 0 || delegate.timeout_secs > 3600 {
+        issues.push(ConfigIssue::new(
+            "delegate.timeout_secs",
+            "must be between 1 and 3600 seconds",
+        ));
+    }
+    if delegate.max_attempts == 0 || delegate.max_attempts > 10 {
+        issues.push(ConfigIssue::new(
+            "delegate.max_attempts",
+            "must be between 1 and 10",
+        ));
+    }
+    if delegate.max_output_tokens == 0 || delegate.max_output_tokens > 100_000 {
+        issues.push(ConfigIssue::new(
+            "delegate.max_output_tokens",
+            "must be between 1 and 100000",
+        ));
+    }
+    if delegate.tiers.is_empty() {
+        issues.push(ConfigIssue::new(
+            "delegate.tiers",
+            "must list at least one tier, cheapest first",
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (index, tier) in delegate.tiers.iter().enumerate() {
+        if !seen.insert(tier) {
+            issues.push(ConfigIssue::new(
+                format!("delegate.tiers[{index}]"),
+                format!("{tier:?} is listed twice"),
+            ));
+        }
+    }
+    let tasks = delegate
+        .tasks
+        .iter()
+        .map(|(kind, policy)| (format!("delegate.tasks.{kind}"), kind, policy))
+        .chain(delegate.teams.iter().flat_map(|(team, team_policy)| {
+            team_policy.tasks.iter().map(move |(kind, policy)| {
+                (format!("delegate.teams.{team}.tasks.{kind}"), kind, policy)
+            })
+        }));
+    for (key, kind, policy) in tasks {
+        if !kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            issues.push(ConfigIssue::new(
+                &key,
+                "a task kind is snake_case (commit_message, my_task)",
+            ));
+        }
+        if let Some(floor) = policy.quality_floor
+            && !(0.0..=1.0).contains(&floor)
+        {
+            issues.push(ConfigIssue::new(
+                format!("{key}.quality_floor"),
+                "must be between 0 and 1 (a pass rate)",
+            ));
+        }
+        if policy.latency_target_ms == Some(0) {
+            issues.push(ConfigIssue::new(
+                format!("{key}.latency_target_ms"),
+                "must be more than 0",
+            ));
+        }
+        if policy.tier.is_some() && policy.candidates.is_some() {
+            issues.push(ConfigIssue::new(
+                &key,
+                "set either tier or candidates, not both",
+            ));
+        }
+        if let Some(candidates) = &policy.candidates
+            && candidates.is_empty()
+        {
+            issues.push(ConfigIssue::new(
+                format!("{key}.candidates"),
+                "must name at least one model",
+            ));
+        }
+    }
 }
 
 fn valid_id(id: &str) -> bool {
@@ -209,6 +363,46 @@ mod tests {
             "logging.level",
             "connectors.Bad",
             "connectors.Bad.repos[1].name",
+        ] {
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "missing {expected} in {keys:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn delegation_settings_are_checked() {
+        let config = parse(
+            r#"
+            [providers.local]
+            type = "openai"
+            base_url = "localhost:8080"
+            timeout_secs = 0
+            [models.tiny]
+            provider = "local"
+            context_window = 10
+            data_classes = []
+            [delegate]
+            max_attempts = 0
+            tiers = ["fast", "fast"]
+            [delegate.tasks.summarize]
+            tier = "fast"
+            candidates = ["tiny"]
+            quality_floor = 1.5
+            "#,
+        )
+        .unwrap();
+        let keys: Vec<String> = validate(&config).into_iter().map(|i| i.key).collect();
+        for expected in [
+            "providers.local.base_url",
+            "providers.local.timeout_secs",
+            "models.tiny.context_window",
+            "models.tiny.data_classes",
+            "delegate.max_attempts",
+            "delegate.tiers[1]",
+            "delegate.tasks.summarize",
+            "delegate.tasks.summarize.quality_floor",
         ] {
             assert!(
                 keys.iter().any(|k| k == expected),
