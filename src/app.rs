@@ -17,8 +17,8 @@ use crate::config::validate::valid_repo_name;
 use crate::config::{ConfigError, ConfigIssue, ConfigSource, Loaded, paths};
 use crate::delegate::accounting::RecordingHook;
 use crate::delegate::catalog::Catalog;
-use crate::delegate::provider::Providers;
-use crate::delegate::service::Delegation;
+use crate::delegate::provider::build::{DISCOVERY_TIMEOUT, build_providers, discover_local};
+use crate::delegate::service::{Delegation, Discover, LocalServer};
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
 use crate::registry::{Registry, RegistryOptions};
@@ -119,6 +119,9 @@ impl App {
             }
         }
         let delegation_parts = config.delegate.enabled.then(|| {
+            let (providers, provider_issues) =
+                build_providers(&config.providers, &|name| std::env::var(name).ok());
+            issues.extend(provider_issues);
             let price_file = config
                 .delegate
                 .price_file
@@ -127,7 +130,7 @@ impl App {
             let (catalog, catalog_issues) = Catalog::build(&config.models, price_file.as_deref());
             issues.extend(catalog_issues);
             check_delegation_names(&config, &catalog, &mut issues);
-            catalog
+            (catalog, providers)
         });
         check_tool_names(&config, &connectors, &mut issues);
         if !issues.is_empty() {
@@ -152,14 +155,17 @@ impl App {
             connectors.push(Arc::new(NotesConnector::new(store.notes())));
         }
         let delegation = match delegation_parts {
-            Some(catalog) => {
+            Some((catalog, providers)) => {
+                // Zero config: with no provider configured, local servers on their default
+                // loopback ports are probed on first use.
+                let discover = config.providers.is_empty().then(local_discovery);
                 let delegation = Delegation::new(
                     config.delegate.clone(),
                     catalog,
-                    Providers::default(),
+                    providers,
                     store.clone(),
                     Arc::new(RecordingHook::default()),
-                    None,
+                    discover,
                 );
                 delegation.load_scorecards().await;
                 Some(Arc::new(delegation))
@@ -357,6 +363,39 @@ impl GitPlan<'_> {
             }
         }
     }
+}
+
+/// Probe the default loopback ports for local model servers; each becomes a provider with its
+/// models in the catalog as `<provider>/<model>`.
+fn local_discovery() -> Discover {
+    Arc::new(|| {
+        Box::pin(async {
+            let mut found = Vec::new();
+            for server in discover_local(DISCOVERY_TIMEOUT).await {
+                match server.provider() {
+                    Ok(provider) => {
+                        let id = server.kind.provider_id();
+                        let models = server
+                            .models
+                            .iter()
+                            .map(|model| (format!("{id}/{model}"), model.clone()))
+                            .collect();
+                        found.push((
+                            provider,
+                            LocalServer {
+                                provider: id.to_owned(),
+                                models,
+                            },
+                        ));
+                    }
+                    Err(message) => {
+                        tracing::warn!(server = server.kind.name(), error = %message, "a local model server was found but cannot be used");
+                    }
+                }
+            }
+            found
+        })
+    })
 }
 
 /// Model and provider names in `[models]` and `[delegate]` must exist.

@@ -10,6 +10,7 @@ use switchyard::cli::{Cli, Command};
 use switchyard::config::{self, model::LogFormat};
 
 fn main() -> ExitCode {
+    switchyard::delegate::provider::http::install_crypto_provider();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -25,6 +25,9 @@ use crate::delegate::service::Delegation;
 use crate::delegate::usage::{Usage, estimate_tokens};
 use crate::store::StoreError;
 
+/// The progress bar: elapsed time, bar, cases done, the case just finished.
+const BAR_TEMPLATE: &str = "{elapsed_precise} [{bar:30}] {pos}/{len} {wide_msg}";
+
 /// Where suites are looked for when `--suites` is not given.
 pub const DEFAULT_SUITES_DIR: &str = "config/evals";
 
@@ -43,8 +46,10 @@ pub enum EvalError {
         known: String,
     },
     /// A model id is not in the catalog.
-    #[error("{model:?} is not a catalog model; the catalog has {known}")]
+    #[error("{role} {model:?} is not a catalog model; the catalog has {known}")]
     UnknownModel {
+        /// `model` or `judge`.
+        role: &'static str,
         /// The id given.
         model: String,
         /// The catalog's ids.
@@ -90,101 +95,44 @@ pub async fn run(
     args: &EvalArgs,
     out: &mut impl Write,
 ) -> Result<(), EvalError> {
-    let (mut suites, origin) = load_suites(args.suites.as_deref())?;
-    select_tasks(&mut suites, &args.tasks)?;
-    delegation.ensure_discovered().await;
-    let catalog = delegation.catalog();
-    let providers = delegation.providers();
-    let models = resolve_models(&catalog, &providers, &args.models)?;
-    let judge_id = args
-        .judge
-        .clone()
-        .or_else(|| delegation.config().judge.clone());
-    let judge = match &judge_id {
-        Some(id) => Some(resolve_one(&catalog, &providers, id)?),
-        None => None,
-    };
-    let skipped = if judge.is_none() {
-        drop_rubric_cases(&mut suites)
-    } else {
-        Vec::new()
-    };
-    writeln!(out, "suites: {origin}")?;
+    let plan = plan(delegation, args).await?;
+    writeln!(out, "suites: {}", plan.origin)?;
     let known = delegation.policy().task_kinds();
-    for suite in &suites {
-        if !known.contains(&suite.task) {
-            writeln!(
-                out,
-                "warning: {:?} is not a task kind of the routing policy, so routing will not read its scorecards (add [delegate.tasks.{}])",
-                suite.task, suite.task
-            )?;
-        }
+    for suite in plan.suites.iter().filter(|s| !known.contains(&s.task)) {
+        writeln!(
+            out,
+            "warning: {:?} is not a task kind of the routing policy, so routing will not read its scorecards (add [delegate.tasks.{}])",
+            suite.task, suite.task
+        )?;
     }
-    if !skipped.is_empty() {
+    if !plan.skipped.is_empty() {
         writeln!(
             out,
             "warning: {} case(s) left out: their rubric checks need a judge (set [delegate] judge or --judge to a catalog id): {}",
-            skipped.len(),
-            skipped.join(", ")
+            plan.skipped.len(),
+            plan.skipped.join(", ")
         )?;
     }
-    if suites.is_empty() {
+    if plan.suites.is_empty() {
         return Err(EvalError::OnlyRubrics);
     }
+    let default_output = delegation.config().max_output_tokens;
     if args.dry_run {
-        return dry_run(&suites, &models, judge.as_ref().map(|(m, _)| m), out);
-    }
-    let mut candidates = Vec::with_capacity(models.len());
-    for (model, provider) in models {
-        match provider {
-            Some(provider) => candidates.push(Candidate { model, provider }),
-            None => {
-                return Err(EvalError::Unavailable {
-                    model: model.id,
-                    provider: model.provider,
-                });
-            }
-        }
-    }
-    if candidates.is_empty() {
-        return Err(EvalError::NoCandidates);
+        return dry_run(&plan, default_output, out);
     }
     let case_timeout = Duration::from_secs(args.case_timeout_secs.max(1));
-    let judge = match judge {
-        Some((model, Some(provider))) => Some(Judge::new(model, provider, case_timeout)),
-        Some((model, None)) => {
-            return Err(EvalError::Unavailable {
-                model: format!("the judge {}", model.id),
-                provider: model.provider,
-            });
-        }
-        None => None,
-    };
+    let (candidates, judge) = ready(plan.models, plan.judge, case_timeout)?;
     let options = RunOptions {
         concurrency: args.concurrency.max(1),
         case_timeout,
-        max_output_tokens: delegation.config().max_output_tokens,
+        max_output_tokens: default_output,
     };
-    let total: usize = suites.iter().map(|s| s.cases.len()).sum::<usize>() * candidates.len();
-    let bar = progress_bar(total as u64);
-    let report = run_suites(&suites, &candidates, judge.as_ref(), &options, |p| {
-        bar.set_position(p.done as u64);
-        bar.set_message(format!(
-            "{} {}/{}",
-            p.result.model, p.result.task, p.result.case
-        ));
-    })
-    .await;
-    bar.finish_and_clear();
-    let report = report?;
+    let report = measure(&plan.suites, &candidates, judge.as_ref(), &options).await?;
     write_report(&report, judge.as_ref(), out)?;
     let store = delegation.store().ok_or(EvalError::NoStore)?;
     for card in &report.scorecards {
-        store
-            .scorecards()
-            .save(card)
-            .await
-            .map_err(EvalError::Save)?;
+        let saved = store.scorecards().save(card).await;
+        saved.map_err(EvalError::Save)?;
     }
     delegation.load_scorecards().await;
     writeln!(
@@ -196,6 +144,103 @@ pub async fn run(
     Ok(())
 }
 
+/// What a run will do.
+struct Plan {
+    suites: Vec<Suite>,
+    origin: String,
+    models: Vec<Resolved>,
+    /// Only when a selected case needs it.
+    judge: Option<Resolved>,
+    /// `task/case` of the cases left out for want of a judge.
+    skipped: Vec<String>,
+}
+
+/// Load and select the suites, resolve the models and the judge.
+async fn plan(delegation: &Delegation, args: &EvalArgs) -> Result<Plan, EvalError> {
+    let (mut suites, origin) = load_suites(args.suites.as_deref())?;
+    select_tasks(&mut suites, &args.tasks)?;
+    delegation.ensure_discovered().await;
+    let catalog = delegation.catalog();
+    let providers = delegation.providers();
+    let models = resolve_models(&catalog, &providers, &args.models)?;
+    let judge_id = args
+        .judge
+        .clone()
+        .or_else(|| delegation.config().judge.clone());
+    let judge = match &judge_id {
+        Some(id) => Some(resolve_one(&catalog, &providers, id, "judge")?),
+        None => None,
+    };
+    let skipped = if judge.is_none() {
+        drop_rubric_cases(&mut suites)
+    } else {
+        Vec::new()
+    };
+    // A judge no selected case needs is neither required to be available nor reported.
+    let judge = judge.filter(|_| suites.iter().any(Suite::needs_judge));
+    Ok(Plan {
+        suites,
+        origin,
+        models,
+        judge,
+        skipped,
+    })
+}
+
+/// Every model and the judge must have a provider now.
+fn ready(
+    models: Vec<Resolved>,
+    judge: Option<Resolved>,
+    timeout: Duration,
+) -> Result<(Vec<Candidate>, Option<Judge>), EvalError> {
+    let mut candidates = Vec::with_capacity(models.len());
+    for (model, provider) in models {
+        let Some(provider) = provider else {
+            return Err(EvalError::Unavailable {
+                model: model.id,
+                provider: model.provider,
+            });
+        };
+        candidates.push(Candidate { model, provider });
+    }
+    if candidates.is_empty() {
+        return Err(EvalError::NoCandidates);
+    }
+    let judge = match judge {
+        Some((model, Some(provider))) => Some(Judge::new(model, provider, timeout)),
+        Some((model, None)) => {
+            return Err(EvalError::Unavailable {
+                model: format!("the judge {}", model.id),
+                provider: model.provider,
+            });
+        }
+        None => None,
+    };
+    Ok((candidates, judge))
+}
+
+/// Run with a progress bar on stderr (drawn only when stderr is a terminal).
+async fn measure(
+    suites: &[Suite],
+    candidates: &[Candidate],
+    judge: Option<&Judge>,
+    options: &RunOptions,
+) -> Result<RunReport, RunError> {
+    let total: usize = suites.iter().map(|s| s.cases.len()).sum::<usize>() * candidates.len();
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(BAR_TEMPLATE) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let report = run_suites(suites, candidates, judge, options, |p| {
+        bar.set_position(p.done as u64);
+        let r = p.result;
+        bar.set_message(format!("{} {}/{}", r.model, r.task, r.case));
+    })
+    .await;
+    bar.finish_and_clear();
+    report
+}
+
 /// The suites and a line saying where they came from.
 fn load_suites(dir: Option<&Path>) -> Result<(Vec<Suite>, String), SuiteError> {
     if let Some(dir) = dir {
@@ -203,7 +248,7 @@ fn load_suites(dir: Option<&Path>) -> Result<(Vec<Suite>, String), SuiteError> {
     }
     let default = PathBuf::from(DEFAULT_SUITES_DIR);
     if default.is_dir() {
-        return Ok((load_dir(&default)?, format!("{}", default.display())));
+        return Ok((load_dir(&default)?, default.display().to_string()));
     }
     Ok((
         starter_suites()?,
@@ -254,15 +299,21 @@ pub fn resolve_models(
         if name.is_empty() || resolved.iter().any(|(m, _)| m.id == name) {
             continue;
         }
-        resolved.push(resolve_one(catalog, providers, name)?);
+        resolved.push(resolve_one(catalog, providers, name, "model")?);
     }
     Ok(resolved)
 }
 
-fn resolve_one(catalog: &Catalog, providers: &Providers, id: &str) -> Result<Resolved, EvalError> {
+fn resolve_one(
+    catalog: &Catalog,
+    providers: &Providers,
+    id: &str,
+    role: &'static str,
+) -> Result<Resolved, EvalError> {
     let model = catalog.get(id).ok_or_else(|| {
         let known: Vec<&str> = catalog.models().map(|m| m.id.as_str()).collect();
         EvalError::UnknownModel {
+            role,
             model: id.to_owned(),
             known: known.join(", "),
         }
@@ -290,12 +341,8 @@ fn drop_rubric_cases(suites: &mut Vec<Suite>) -> Vec<String> {
 }
 
 /// What would run, and the most it could cost (every answer using its whole output budget).
-fn dry_run(
-    suites: &[Suite],
-    models: &[Resolved],
-    judge: Option<&ModelSpec>,
-    out: &mut impl Write,
-) -> Result<(), EvalError> {
+fn dry_run(plan: &Plan, default_output: u64, out: &mut impl Write) -> Result<(), EvalError> {
+    let (suites, models, judge) = (&plan.suites, &plan.models, plan.judge.as_ref());
     writeln!(out)?;
     for suite in suites {
         writeln!(
@@ -322,18 +369,14 @@ fn dry_run(
                 input_tokens: estimate_tokens(&prompt) + estimate_tokens(system),
                 output_tokens: case
                     .max_output_tokens
-                    .unwrap_or(1_024)
+                    .unwrap_or(default_output)
                     .min(model.max_output),
                 ..Usage::default()
             };
             most = most.saturating_add(model.prices.cost(&usage));
         }
         total = total.saturating_add(most);
-        let status = if provider.is_some() {
-            "available".to_owned()
-        } else {
-            format!("provider {} not available", model.provider)
-        };
+        let status = availability(model, provider.is_some());
         writeln!(
             out,
             "model {}: {cases} calls, at most {most} ({status})",
@@ -344,12 +387,13 @@ fn dry_run(
         writeln!(out, "no model: no catalog model has an available provider")?;
     }
     match judge {
-        Some(judge) => writeln!(
+        Some((judge, provider)) => writeln!(
             out,
-            "judge: {} (its calls are not in the estimate)",
-            judge.id
+            "judge: {} ({}; its calls are not in the estimate)",
+            judge.id,
+            availability(judge, provider.is_some())
         )?,
-        None => writeln!(out, "judge: none")?,
+        None => writeln!(out, "judge: none needed")?,
     }
     writeln!(
         out,
@@ -359,14 +403,12 @@ fn dry_run(
     Ok(())
 }
 
-fn progress_bar(total: u64) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {wide_msg}")
-    {
-        bar.set_style(style.progress_chars("=> "));
+fn availability(model: &ModelSpec, available: bool) -> String {
+    if available {
+        "available".to_owned()
+    } else {
+        format!("provider {} not available", model.provider)
     }
-    bar
 }
 
 /// The results table, then each failed case with its reason.
@@ -457,4 +499,16 @@ fn shorten(text: &str, max: usize) -> String {
     }
     let cut: String = line.chars().take(max).collect();
     format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BAR_TEMPLATE, shorten};
+
+    #[test]
+    fn the_bar_template_is_valid_and_reasons_are_shortened() {
+        assert!(indicatif::ProgressStyle::with_template(BAR_TEMPLATE).is_ok());
+        assert_eq!(shorten("a\nb", 10), "a b");
+        assert_eq!(shorten("abcdef", 3), "abc…");
+    }
 }

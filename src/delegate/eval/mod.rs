@@ -4,6 +4,7 @@
 //! | file | role |
 //! |---|---|
 //! | `suite.rs` | the suite file format (TOML), loading a directory, the shipped starter suites |
+//! | `raw.rs` | the file's raw serde shape and its validation into a `Suite` |
 //! | `schema.rs` | the JSON Schema subset of `json_schema` checks |
 //! | `checks.rs` | evaluating checks on an answer: pass or fail, with a reason |
 //! | `judge.rs` | rubric checks, judged by the `[delegate] judge` model |
@@ -11,6 +12,7 @@
 
 pub mod checks;
 pub mod judge;
+mod raw;
 pub mod runner;
 pub mod schema;
 pub mod suite;

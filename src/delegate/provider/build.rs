@@ -15,15 +15,15 @@ use switchyard_core::{Secret, SecretRef};
 
 use super::anthropic::AnthropicProvider;
 use super::gemini::GeminiProvider;
-use super::http::{self, HttpSettings, read_capped};
+use super::http::{self, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, HttpSettings, read_capped};
 use super::ollama::OllamaProvider;
 use super::openai::OpenAiProvider;
 use super::{Provider, Providers};
 use crate::config::ConfigIssue;
-use crate::config::model::ProviderConfig;
+use crate::config::model::{HttpProviderConfig, ProviderConfig};
 
 /// A provider available from an environment key alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct BuiltIn {
     /// The provider id (and kind).
     pub id: &'static str,
@@ -31,22 +31,39 @@ pub struct BuiltIn {
     pub env: &'static str,
     /// Its API's base URL.
     pub base_url: &'static str,
+    /// Its kind.
+    pub kind: fn(HttpProviderConfig) -> ProviderConfig,
+}
+
+impl BuiltIn {
+    /// The configuration it stands for: its base URL, its key from its variable, the defaults.
+    pub fn config(&self) -> ProviderConfig {
+        (self.kind)(HttpProviderConfig {
+            base_url: self.base_url.to_owned(),
+            api_key: Some(SecretRef::Env(self.env.to_owned())),
+            timeout_secs: DEFAULT_TIMEOUT.as_secs(),
+            max_retries: DEFAULT_MAX_RETRIES,
+        })
+    }
 }
 
 /// The built-in providers, found by their keys in the environment.
 pub const BUILT_INS: [BuiltIn; 3] = [
     BuiltIn {
         id: "openai",
+        kind: ProviderConfig::Openai,
         env: "OPENAI_API_KEY",
         base_url: "https://api.openai.com/v1",
     },
     BuiltIn {
         id: "anthropic",
+        kind: ProviderConfig::Anthropic,
         env: "ANTHROPIC_API_KEY",
         base_url: "https://api.anthropic.com",
     },
     BuiltIn {
         id: "gemini",
+        kind: ProviderConfig::Gemini,
         env: "GEMINI_API_KEY",
         base_url: "https://generativelanguage.googleapis.com",
     },
@@ -70,14 +87,12 @@ pub fn build_providers(
         if config.contains_key(built_in.id) {
             continue;
         }
-        let Some(key) = env(built_in.env).filter(|key| !key.trim().is_empty()) else {
+        if env(built_in.env).is_none_or(|key| key.trim().is_empty()) {
             continue;
-        };
-        let built = HttpSettings::new(built_in.base_url, Some(Secret::new(key.trim())))
-            .and_then(|settings| instance(built_in.id, built_in.id, &settings));
-        match built {
+        }
+        match build_configured(built_in.id, &built_in.config(), env) {
             Ok(provider) => providers.insert(provider),
-            Err(message) => issues.push(ConfigIssue::new(built_in.env, message)),
+            Err(problems) => issues.extend(problems),
         }
     }
     (providers, issues)
@@ -124,19 +139,15 @@ fn build_configured(
         timeout: Duration::from_secs(http.timeout_secs),
         max_retries: http.max_retries,
     };
-    instance(entry.kind(), id, &settings)
-        .map_err(|message| vec![ConfigIssue::new(format!("providers.{id}"), message)])
-}
-
-/// A provider of `kind` with id `id`.
-fn instance(kind: &str, id: &str, settings: &HttpSettings) -> Result<Arc<dyn Provider>, String> {
-    Ok(match kind {
-        "openai" => Arc::new(OpenAiProvider::new(id, settings)?),
-        "anthropic" => Arc::new(AnthropicProvider::new(id, settings)?),
-        "gemini" => Arc::new(GeminiProvider::new(id, settings)?),
-        "ollama" => Arc::new(OllamaProvider::new(id, settings)?),
-        other => return Err(format!("unknown provider type {other:?}")),
-    })
+    let built: Result<Arc<dyn Provider>, String> = match entry {
+        ProviderConfig::Openai(_) => OpenAiProvider::new(id, &settings).map(|p| Arc::new(p) as _),
+        ProviderConfig::Anthropic(_) => {
+            AnthropicProvider::new(id, &settings).map(|p| Arc::new(p) as _)
+        }
+        ProviderConfig::Gemini(_) => GeminiProvider::new(id, &settings).map(|p| Arc::new(p) as _),
+        ProviderConfig::Ollama(_) => OllamaProvider::new(id, &settings).map(|p| Arc::new(p) as _),
+    };
+    built.map_err(|message| vec![ConfigIssue::new(format!("providers.{id}"), message)])
 }
 
 /// Resolve a key reference, reading environment variables through `env`.
@@ -184,14 +195,6 @@ impl LocalServerKind {
             LocalServerKind::Vllm => "vllm",
         }
     }
-
-    /// The provider kind that speaks its API (`ollama` or `openai`).
-    pub fn provider_kind(self) -> &'static str {
-        match self {
-            LocalServerKind::Ollama => "ollama",
-            _ => "openai",
-        }
-    }
 }
 
 /// Where to look for one local server.
@@ -215,14 +218,28 @@ pub struct DiscoveredServer {
 }
 
 impl DiscoveredServer {
-    /// A provider for it, under [`LocalServerKind::provider_id`], no key, config defaults.
+    /// The configuration that reaches it: its base URL, no key, the defaults.
+    pub fn config(&self) -> ProviderConfig {
+        let http = HttpProviderConfig {
+            base_url: self.base_url.clone(),
+            api_key: None,
+            timeout_secs: DEFAULT_TIMEOUT.as_secs(),
+            max_retries: DEFAULT_MAX_RETRIES,
+        };
+        match self.kind {
+            LocalServerKind::Ollama => ProviderConfig::Ollama(http),
+            LocalServerKind::LlamaCpp | LocalServerKind::LmStudio | LocalServerKind::Vllm => {
+                ProviderConfig::Openai(http)
+            }
+        }
+    }
+
+    /// A provider for it, under [`LocalServerKind::provider_id`].
     pub fn provider(&self) -> Result<Arc<dyn Provider>, String> {
-        let settings = HttpSettings::new(&self.base_url, None)?;
-        instance(
-            self.kind.provider_kind(),
-            self.kind.provider_id(),
-            &settings,
-        )
+        build_configured(self.kind.provider_id(), &self.config(), &|_| None).map_err(|issues| {
+            let messages: Vec<String> = issues.into_iter().map(|issue| issue.message).collect();
+            messages.join("; ")
+        })
     }
 }
 

@@ -20,6 +20,10 @@ use super::ProviderError;
 use super::failure::{Failure, FailureClass};
 use super::retry::{MAX_RETRY_WAIT, MIN_ATTEMPT, backoff, retry_after};
 
+/// Time one request may take unless configured (`timeout_secs`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Retries unless configured (`max_retries`).
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Time allowed to open a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest answer read.
@@ -58,8 +62,8 @@ impl HttpSettings {
         Ok(HttpSettings {
             base_url,
             api_key,
-            timeout: Duration::from_secs(120),
-            max_retries: 2,
+            timeout: DEFAULT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
         })
     }
 
