@@ -306,15 +306,23 @@ async fn read_context(
 }
 
 fn user_message(ask: &Ask, context: &str) -> String {
-    let mut text = ask.instructions.trim().to_owned();
-    if let Some(input) = &ask.input {
+    prompt(&ask.instructions, ask.input.as_deref(), context)
+}
+
+/// The user message a model receives: the instructions, the input in `<input>`, then each
+/// context item in `<context uri=…>`. `switchyard eval` frames its cases the same way, so
+/// scorecards measure what delegation sends.
+pub fn prompt(instructions: &str, input: Option<&str>, context: &str) -> String {
+    let mut text = instructions.trim().to_owned();
+    if let Some(input) = input.filter(|i| !i.trim().is_empty()) {
         let _ = write!(text, "\n\n<input>\n{}\n</input>", input.trim_end());
     }
     text.push_str(context);
     text
 }
 
-fn default_system(task: &str) -> String {
+/// The system prompt of a task kind when its policy sets none.
+pub fn default_system(task: &str) -> String {
     format!(
         "You are a careful assistant doing one {} sub-task that another agent delegated to you. \
          Follow the instructions exactly and answer with the result only: no preamble, no offers of further help.",

@@ -92,10 +92,16 @@ fn every_check_type_passes_and_fails_with_a_reason() {
     }
 }
 
-/// The candidate echoes the input; the judge reads the answer from its prompt.
+/// The candidate echoes the input (framed in `<input>` as delegate frames it); the judge reads
+/// the answer from its prompt.
 fn judged_run_parts() -> (Suite, Candidate, Judge) {
     let echo: Arc<dyn Provider> = Arc::new(Scripted::new("fake", |prompt| {
-        Ok(prompt.lines().last().unwrap_or_default().to_owned())
+        let input = prompt
+            .split("<input>\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n</input>").next())
+            .unwrap_or_default();
+        Ok(input.to_owned())
     }));
     let judge: Arc<dyn Provider> = Arc::new(Scripted::new("judge", |prompt| {
         let answer = prompt

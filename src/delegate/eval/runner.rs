@@ -251,13 +251,9 @@ pub async fn run(
     })
 }
 
-/// What the model is sent for a case: the instructions, then the input.
+/// What the model is sent for a case: framed exactly as `delegate` frames a request.
 pub fn case_prompt(case: &Case) -> String {
-    if case.input.trim().is_empty() {
-        case.instructions.trim_end().to_owned()
-    } else {
-        format!("{}\n\n{}", case.instructions.trim_end(), case.input)
-    }
+    crate::delegate::engine::prompt(&case.instructions, Some(&case.input), "")
 }
 
 async fn run_case(
@@ -270,7 +266,11 @@ async fn run_case(
     let model = &candidate.model;
     let request = ChatRequest {
         model: model.provider_model.clone(),
-        system: case.system.clone(),
+        system: Some(
+            case.system
+                .clone()
+                .unwrap_or_else(|| crate::delegate::engine::default_system(task)),
+        ),
         messages: vec![ChatMessage {
             role: ChatRole::User,
             content: case_prompt(case),
