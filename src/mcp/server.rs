@@ -21,7 +21,7 @@ use serde_json::Value;
 use switchyard_core::{CallContext, ConnectorError, Identity, ProgressSink, ResponseBudget};
 
 use super::conformance::Fixtures;
-use super::sampling::ClientSampler;
+use super::sampling::{self, ClientModel};
 use super::{convert, prompts};
 use crate::registry::{CallExtras, DispatchError, Registry};
 
@@ -108,15 +108,23 @@ impl SwitchyardServer {
         name: &str,
         args: &serde_json::Map<String, Value>,
         context: &RequestContext<RoleServer>,
+        retry: Option<(&serde_json::Map<String, Value>, Option<&str>)>,
     ) -> Result<CallToolResponse, McpError> {
+        let expected_state = sampling::request_state(args);
+        let client = ClientModel::for_request(
+            context,
+            retry.map(|(responses, _)| responses),
+            retry.and_then(|(_, state)| state),
+            &expected_state,
+        )
+        .map_err(|message| McpError::invalid_params(message, None))?;
+        let extras = CallExtras {
+            client_model: client.provider(),
+        };
         let ctx = self.call_context(context);
         let started = Instant::now();
         let timeout = self.call_timeout;
         let cancel = ctx.cancel.clone();
-        let extras = CallExtras {
-            client_model: ClientSampler::for_request(context)
-                .map(|sampler| Arc::new(sampler) as Arc<dyn crate::delegate::provider::Provider>),
-        };
         let call = self.registry.call_with(name, args, ctx, &extras);
         let outcome = tokio::select! {
             result = tokio::time::timeout(timeout, call) => match result {
@@ -149,6 +157,14 @@ impl SwitchyardServer {
                 Ok(convert::success(output).into())
             }
             Ok(Err(err)) => {
+                // A 2026-07-28 delegation that got as far as the client's model asks for its
+                // answer in a second round trip.
+                if let ClientModel::Deferred(deferred) = &client
+                    && let Some(request) = deferred.taken()
+                {
+                    tracing::info!(tool = %name, outcome = "input_required", elapsed_ms, "tool call needs the client's model");
+                    return Ok(sampling::input_required(&request, expected_state).into());
+                }
                 tracing::info!(tool = %name, outcome = err.kind().as_str(), elapsed_ms, error = %err, "tool call failed");
                 Ok(convert::failure(name, &err).into())
             }
@@ -232,8 +248,17 @@ impl ServerHandler for SwitchyardServer {
         {
             return response;
         }
-        let args = request.arguments.unwrap_or_default();
-        self.call_registry_tool(&request.name, &args, &context)
+        let args = request.arguments.clone().unwrap_or_default();
+        let responses = request.input_responses.as_ref().map(|responses| {
+            responses
+                .iter()
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect::<serde_json::Map<String, Value>>()
+        });
+        let retry = responses
+            .as_ref()
+            .map(|responses| (responses, request.request_state.as_deref()));
+        self.call_registry_tool(&request.name, &args, &context, retry)
             .await
     }
 

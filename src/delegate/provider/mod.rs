@@ -196,12 +196,22 @@ pub enum ProviderError {
         /// The provider id.
         provider: String,
     },
+    /// The answer must come from the client in another round trip (2026-07-28 sampling through
+    /// an input-required result); the request was kept for the protocol layer to send.
+    #[error("{provider} answers in a second round trip")]
+    Deferred {
+        /// The provider id.
+        provider: String,
+    },
 }
 
 impl ProviderError {
     /// Whether the next candidate may succeed where this one failed (fallback-worthy).
     pub fn is_retryable_elsewhere(&self) -> bool {
-        !matches!(self, ProviderError::Cancelled { .. })
+        !matches!(
+            self,
+            ProviderError::Cancelled { .. } | ProviderError::Deferred { .. }
+        )
     }
 
     /// A short bounded label for records and logs.
@@ -216,6 +226,7 @@ impl ProviderError {
             ProviderError::Transport { .. } => "transport",
             ProviderError::Protocol { .. } => "protocol",
             ProviderError::Cancelled { .. } => "cancelled",
+            ProviderError::Deferred { .. } => "deferred",
         }
     }
 }
