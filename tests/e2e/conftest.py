@@ -217,6 +217,37 @@ def start_http(switchyard_bin, sandbox, git_repo, tmp_path):
         server.stop()
 
 
+@pytest.fixture
+def serve_config(switchyard_bin, sandbox, git_repo, tmp_path):
+    """A factory: `switchyard serve` on a configuration of its own (TOML text), over
+    `transport`; returns the connection target (a `StdioTarget`, or the base URL of a started
+    HTTP server, stopped at the end of the test). `env` adds to the sandbox's environment."""
+    servers: list[HttpServer] = []
+    logs = []
+
+    def start(config_text: str, transport: str, env: dict[str, str] | None = None):
+        index = len(servers) + len(logs)
+        config = tmp_path / f"config-{index}.toml"
+        config.write_text(config_text)
+        data_dir = tmp_path / f"data-{index}"
+        data_dir.mkdir()
+        argv = serve_argv(switchyard_bin, config, git_repo.path, data_dir)
+        environment = sandbox.env(**(env or {}))
+        if transport == "stdio":
+            errlog = open(tmp_path / f"stdio-{index}.stderr", "w")
+            logs.append(errlog)
+            return StdioTarget(command=argv[0], args=argv[1:], env=environment, cwd=str(sandbox.cwd), errlog=errlog)
+        server = HttpServer(argv, environment, sandbox.cwd, tmp_path / f"http-{index}.stderr")
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.stop()
+    for errlog in logs:
+        errlog.close()
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("data-shared")

@@ -167,17 +167,25 @@ class Connection:
 
 
 @asynccontextmanager
-async def connect(transport: str, target: StdioTarget | str, era: str = HANDSHAKE) -> AsyncIterator[Connection]:
+async def connect(
+    transport: str,
+    target: StdioTarget | str,
+    era: str = HANDSHAKE,
+    *,
+    sampling_callback: Any = None,
+) -> AsyncIterator[Connection]:
     """Connect over `transport` ("stdio", "http", "sse") in `era`.
 
     `target` is a `StdioTarget` for stdio, else the base URL of the HTTP server
     (e.g. http://127.0.0.1:PORT); the path (/mcp or /sse) is added here.
+    `sampling_callback(context, params)` makes the client declare sampling and answer the
+    server's `sampling/createMessage` requests (both SDKs take the same signature).
     """
     if era not in ERAS:
         raise ValueError(f"mcp {SDK_VERSION} cannot speak the {era} era")
     opener = _connect_gen1 if SDK_GEN == 1 else _connect_gen2
     try:
-        async with opener(transport, target, era) as conn:
+        async with opener(transport, target, era, sampling_callback) as conn:
             yield conn
     except BaseExceptionGroup as group:
         # The SDKs' task groups wrap whatever failed (a test's assertion included) in nested
@@ -219,11 +227,16 @@ async def _gen1_streams(transport: str, target: StdioTarget | str):
 
 
 @asynccontextmanager
-async def _connect_gen1(transport: str, target: StdioTarget | str, era: str):
+async def _connect_gen1(transport: str, target: StdioTarget | str, era: str, sampling_callback: Any = None):
     from mcp import ClientSession
 
     async with _gen1_streams(transport, target) as (read, write, get_session_id):
-        async with ClientSession(read, write, read_timeout_seconds=timedelta(seconds=READ_TIMEOUT_S)) as session:
+        async with ClientSession(
+            read,
+            write,
+            read_timeout_seconds=timedelta(seconds=READ_TIMEOUT_S),
+            sampling_callback=sampling_callback,
+        ) as session:
             conn = Connection(transport=transport, era=era, session=session, get_session_id=get_session_id)
             init = await conn._guard(session.initialize())
             conn.server_name = init.serverInfo.name
@@ -253,7 +266,7 @@ def _gen2_transport(transport: str, target: StdioTarget | str):
 
 
 @asynccontextmanager
-async def _connect_gen2(transport: str, target: StdioTarget | str, era: str):
+async def _connect_gen2(transport: str, target: StdioTarget | str, era: str, sampling_callback: Any = None):
     from mcp import Client
 
     mode = "legacy" if era == HANDSHAKE else "auto"
@@ -262,6 +275,7 @@ async def _connect_gen2(transport: str, target: StdioTarget | str, era: str):
         mode=mode,
         read_timeout_seconds=READ_TIMEOUT_S,
         cache=None,  # every call must reach the server
+        sampling_callback=sampling_callback,
     )
     async with client:
         conn = Connection(transport=transport, era=era, session=client.session, client=client)
