@@ -7,7 +7,9 @@
 #   1. formatting and lints (rustfmt, clippy -D warnings)
 #   2. Rust tests: unit, connector test kits, real git repositories, tools/list snapshot
 #   3. end to end with the Python SDK (both generations) over stdio, Streamable HTTP and SSE
-#   4. the official MCP conformance suite, handshake era and 2026-07-28
+#   4. delegation against a real small model (SmolLM2-135M served by llama-cpp-python on
+#      loopback; the first run builds llama-cpp-python, minutes on 2 cores, then reuses it)
+#   5. the official MCP conformance suite, handshake era and 2026-07-28
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +38,9 @@ fi
 
 step "end to end (Python MCP SDK 1.x and 2.x)"
 scripts/e2e.sh
+
+step "delegation against a real local model (SmolLM2-135M via llama-cpp-python)"
+scripts/real-model.sh
 
 step "MCP conformance suite"
 scripts/conformance.sh

@@ -455,7 +455,12 @@ fn describe_weights(weights: [f64; 3], floor: f64) -> String {
         )
     };
     if floor > 0.0 {
-        let _ = write!(text, " meeting a quality floor of {:.0}%", floor * 100.0);
+        // The floor applies to measured pass rates only; unmeasured models rank by tier.
+        let _ = write!(
+            text,
+            " among those whose scorecard, where one exists, meets the quality floor of {:.0}%",
+            floor * 100.0
+        );
     }
     text
 }
