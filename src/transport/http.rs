@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt as _;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::json;
@@ -141,6 +142,13 @@ pub async fn serve(
         address = %bound,
         "listening on http://{bound}/mcp (Streamable HTTP), http://{bound}/sse (legacy SSE), http://{bound}/healthz"
     );
+    // Without TCP_NODELAY a response written in two parts (headers, then the body or an SSE
+    // event) waits for the client's delayed ACK: ~40 ms added to every call on Linux.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY on an accepted connection");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
