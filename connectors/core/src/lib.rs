@@ -14,6 +14,7 @@
 //! | [`budget`] | the response budget and honest cutting |
 //! | [`cursor`] | opaque page cursors |
 //! | [`uri`] | item URIs and path-segment encoding |
+//! | [`patch`] | changed files of a forge change: collapsing, per-file caps, plain-text diffs |
 //! | [`residency`] | data classes ([`DataClass`]) for data residency |
 //! | [`secret`] | secret references and the redacting [`Secret`] |
 //! | [`sanitize`] | stripping invisible and bidi control characters |
@@ -25,6 +26,7 @@ pub mod context;
 pub mod cursor;
 pub mod error;
 pub mod output;
+pub mod patch;
 pub mod residency;
 pub mod sanitize;
 pub mod secret;
