@@ -1,0 +1,186 @@
+//! `github_get_pull_request_diff`: a pull request's diff as plain text, capped per file and
+//! within the budget; lock, vendored and generated files collapsed to one line unless asked
+//! for; one file on request. GitHub refuses diffs over its own limits (406); then the patches
+//! of the file listing are used instead, and the output says so.
+
+use std::fmt::Write as _;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use switchyard_core::patch::{DiffLimits, FileChange, render_diff, split_unified_diff};
+use switchyard_core::{CallContext, ConnectorError, ToolEffects, ToolOutput, ToolSpec};
+
+use crate::client::Accept;
+use crate::ids::{RepoId, check_number};
+use crate::paging::page_size;
+use crate::tools::common::{Instance, LINES_PER_FILE, file_change, finish};
+use crate::uris;
+use crate::wire::DiffEntry;
+
+pub(crate) const NAME: &str = "github_get_pull_request_diff";
+
+/// Pages of the file listing read when GitHub refuses the whole diff.
+const FALLBACK_PAGES: u32 = 3;
+
+/// Arguments of `github_get_pull_request_diff`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Params {
+    /// owner/name.
+    pub repo: String,
+    /// Pull request number.
+    pub number: u64,
+    /// Only this file's diff.
+    #[schemars(length(max = 4096))]
+    pub path: Option<String>,
+    /// Show lock, vendored and generated files too.
+    pub include_generated: Option<bool>,
+    /// Lines per file (default 300).
+    pub max_lines: Option<u32>,
+}
+
+pub(crate) fn spec() -> ToolSpec {
+    ToolSpec::new::<Params>(
+        NAME,
+        "Get a pull request diff",
+        "Get a pull request's diff as plain text, capped per file; generated and lock files collapsed.",
+        ToolEffects::REMOTE_READ,
+    )
+}
+
+pub(crate) async fn run(
+    instance: &Instance,
+    params: Params,
+    ctx: &CallContext,
+) -> Result<ToolOutput, ConnectorError> {
+    let repo = instance.repo(&params.repo)?;
+    let number = check_number("number", params.number)?;
+    let max_lines = page_size(params.max_lines, LINES_PER_FILE.0, LINES_PER_FILE.1)?;
+    if let Some(path) = &params.path {
+        crate::ids::check_path(path)?;
+    }
+    let what = format!("the diff of pull request #{number} of {}", repo.full());
+    let reply = instance
+        .client
+        .fetch(&format!("{}/pulls/{number}", repo.api()), Accept::Diff, ctx)
+        .await?;
+    let uri = uris::pull(&instance.id, &repo, number);
+    let header = format!("diff of {} #{number} on {}", repo.full(), instance.id);
+    let again = format!("{NAME} with repo=\"{}\" number={number}", repo.full());
+    let path = params.path.as_deref();
+    if reply.status == 406 || reply.status == 422 {
+        // GitHub's own limit for whole diffs (too many lines or files): use the file listing.
+        let entries = listing(instance, &repo, number, ctx).await?;
+        let files: Vec<FileChange<'_>> = entries.iter().map(file_change).collect();
+        let note = format!(
+            "(GitHub refused the whole diff as too large (status {}); patches come from the file listing, which omits very large ones)",
+            reply.status
+        );
+        return Ok(render_files(
+            &header,
+            &note,
+            &files,
+            path,
+            params.include_generated,
+            max_lines,
+            &again,
+            ctx,
+            uri,
+        ));
+    }
+    let reply = instance.client.expect_ok(reply, &what)?;
+    let diff = reply.text();
+    let files = split_unified_diff(&diff);
+    Ok(render_files(
+        &header,
+        "",
+        &files,
+        path,
+        params.include_generated,
+        max_lines,
+        &again,
+        ctx,
+        uri,
+    ))
+}
+
+/// Up to [`FALLBACK_PAGES`] pages of the pull request's file listing.
+async fn listing(
+    instance: &Instance,
+    repo: &RepoId,
+    number: u64,
+    ctx: &CallContext,
+) -> Result<Vec<DiffEntry>, ConnectorError> {
+    let mut all = Vec::new();
+    for page in 1..=FALLBACK_PAGES {
+        let (mut files, has_next): (Vec<DiffEntry>, bool) = instance
+            .client
+            .get_json(
+                &format!(
+                    "{}/pulls/{number}/files?per_page=100&page={page}",
+                    repo.api()
+                ),
+                &format!("the files of pull request #{number} of {}", repo.full()),
+                ctx,
+            )
+            .await?;
+        all.append(&mut files);
+        if !has_next {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+/// Render changed files for a diff tool: one file when `path` is given (even a collapsed one).
+#[expect(clippy::too_many_arguments, reason = "the diff tools share it")]
+pub(crate) fn render_files(
+    header: &str,
+    note: &str,
+    files: &[FileChange<'_>],
+    path: Option<&str>,
+    include_generated: Option<bool>,
+    max_lines: u32,
+    again: &str,
+    ctx: &CallContext,
+    uri: String,
+) -> ToolOutput {
+    let mut text = String::from(header);
+    text.push('\n');
+    if !note.is_empty() {
+        let _ = writeln!(text, "{note}");
+    }
+    let chosen: Vec<FileChange<'_>>;
+    let files = match path {
+        Some(path) => {
+            let wanted = path.trim_matches('/');
+            chosen = files
+                .iter()
+                .filter(|f| f.is_named(wanted))
+                .cloned()
+                .collect();
+            if chosen.is_empty() {
+                let names: Vec<&str> = files.iter().take(20).map(|f| f.path).collect();
+                let _ = write!(
+                    text,
+                    "no changed file is named {wanted:?}; changed files: {}{}",
+                    names.join(", "),
+                    if files.len() > 20 { ", …" } else { "" }
+                );
+                return finish(text, false, vec![uri]);
+            }
+            &chosen[..]
+        }
+        None => files,
+    };
+    let limits = DiffLimits {
+        max_lines_per_file: max_lines as usize,
+        max_bytes: ctx.budget.max_bytes().saturating_sub(text.len() + 200),
+        show_collapsed: path.is_some() || include_generated == Some(true),
+        with_patches: true,
+        again: again.to_owned(),
+    };
+    let rendered = render_diff(files, &limits);
+    text.push_str(&rendered.text);
+    finish(text, rendered.truncated, vec![uri])
+}

@@ -1,0 +1,10 @@
+//! The test topics.
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod changes;
+mod contract;
+mod errors;
+mod files;
+mod lists;
+mod writes;
