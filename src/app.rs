@@ -12,7 +12,7 @@ use std::time::Duration;
 use switchyard_core::{Connector, Identity};
 use switchyard_git::{GitConnector, RepoConfig, discover_repo};
 
-use crate::config::model::{Config, ConnectorConfig, GitConfig};
+use crate::config::model::{Config, ConnectorConfig, GitConfig, GithubConfig};
 use crate::config::validate::valid_repo_name;
 use crate::config::{ConfigError, ConfigIssue, ConfigSource, Loaded, paths};
 use crate::delegate::accounting::RecordingHook;
@@ -91,6 +91,7 @@ impl App {
 
         let cli_repos = parse_cli_repos(&overrides.repos, &mut issues);
         let mut git_seen = false;
+        let mut github_built: Vec<(bool, Arc<dyn Connector>)> = Vec::new();
         for (id, connector) in &config.connectors {
             match connector {
                 ConnectorConfig::Git(git) => {
@@ -105,8 +106,17 @@ impl App {
                         connectors.push(built);
                     }
                 }
+                ConnectorConfig::Github(github) => {
+                    if let Some(built) = build_github(id, github, &config, &mut issues) {
+                        github_built.push((github.default, built));
+                    }
+                }
             }
         }
+        // The default instance (`default = true`, else the first by id) comes first: several
+        // instances of one kind answer calls that name none with the first.
+        github_built.sort_by_key(|(default, _)| !*default);
+        connectors.extend(github_built.into_iter().map(|(_, built)| built));
         if !git_seen && !cli_repos.is_empty() {
             let plan = GitPlan {
                 id: "git",
@@ -365,6 +375,60 @@ impl GitPlan<'_> {
     }
 }
 
+/// Build one GitHub instance: resolve its token, name the other GitHub instances for
+/// not-found messages.
+fn build_github(
+    id: &str,
+    github: &GithubConfig,
+    config: &Config,
+    issues: &mut Vec<ConfigIssue>,
+) -> Option<Arc<dyn Connector>> {
+    let token = match github.token.resolve() {
+        Ok(token) => token,
+        Err(err) => {
+            issues.push(ConfigIssue::new(
+                format!("connectors.{id}.token"),
+                err.to_string(),
+            ));
+            return None;
+        }
+    };
+    let siblings = config
+        .connectors
+        .iter()
+        .filter_map(|(other, connector)| match connector {
+            ConnectorConfig::Github(g) if other != id => Some(switchyard_github::Sibling {
+                id: other.clone(),
+                host: github_host(&g.base_url),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut settings = switchyard_github::GithubSettings::new(id, &github.base_url, token);
+    settings.repos = github.repos.clone();
+    settings.writes = github.writes;
+    settings.siblings = siblings;
+    settings.request_timeout = Duration::from_secs(github.timeout_secs);
+    match switchyard_github::GithubConnector::new(settings) {
+        Ok(connector) => Some(Arc::new(connector)),
+        Err(err) => {
+            issues.push(ConfigIssue::new(
+                format!("connectors.{id}"),
+                err.to_string(),
+            ));
+            None
+        }
+    }
+}
+
+/// The host of a base URL, as messages name it.
+fn github_host(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_owned()
+}
+
 /// Probe the default loopback ports for local model servers; each becomes a provider with its
 /// models in the catalog as `<provider>/<model>`.
 fn local_discovery() -> Discover {
@@ -466,6 +530,9 @@ fn data_classes(config: &Config) -> std::collections::HashMap<String, switchyard
         match connector {
             ConnectorConfig::Git(git) => {
                 classes.insert(id.clone(), git.data_class);
+            }
+            ConnectorConfig::Github(github) => {
+                classes.insert(id.clone(), github.data_class);
             }
         }
     }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use toml::{Table, Value};
 
-use super::model::{Config, ConnectorConfig, GitConfig, HttpProviderConfig, ProviderConfig};
+use super::model::{
+    Config, ConnectorConfig, GitConfig, GithubConfig, HttpProviderConfig, ProviderConfig,
+};
 use super::{ConfigError, ConfigIssue};
 
 /// The embedded default used when no configuration file exists.
@@ -121,6 +123,9 @@ fn section<T: DeserializeOwned>(
     }
 }
 
+/// The connector types `[connectors.<id>] type = …` accepts.
+const CONNECTOR_KINDS: &str = "git, github";
+
 fn connectors(value: Value, issues: &mut Vec<ConfigIssue>, config: &mut Config) {
     let Value::Table(entries) = value else {
         issues.push(ConfigIssue::new(
@@ -134,26 +139,31 @@ fn connectors(value: Value, issues: &mut Vec<ConfigIssue>, config: &mut Config) 
         let Some(kind) = entry.get("type").and_then(Value::as_str) else {
             issues.push(ConfigIssue::new(
                 format!("{key}.type"),
-                "missing; every connector needs a type, one of: git",
+                format!("missing; every connector needs a type, one of: {CONNECTOR_KINDS}"),
             ));
             continue;
         };
-        if kind != "git" {
-            issues.push(ConfigIssue::new(
-                format!("{key}.type"),
-                format!("unknown connector type {kind:?}; expected one of: git"),
-            ));
-            continue;
-        }
+        let kind = kind.to_owned();
         // Deserialise the variant's own struct (not the tagged enum, which buffers its input
         // and loses the path of the key that is wrong).
         let mut body = entry;
         if let Value::Table(table) = &mut body {
             table.remove("type");
         }
-        match deserialize::<GitConfig>(body) {
+        let parsed = match kind.as_str() {
+            "git" => deserialize::<GitConfig>(body).map(ConnectorConfig::Git),
+            "github" => deserialize::<GithubConfig>(body).map(ConnectorConfig::Github),
+            other => {
+                issues.push(ConfigIssue::new(
+                    format!("{key}.type"),
+                    format!("unknown connector type {other:?}; expected one of: {CONNECTOR_KINDS}"),
+                ));
+                continue;
+            }
+        };
+        match parsed {
             Ok(parsed) => {
-                config.connectors.insert(id, ConnectorConfig::Git(parsed));
+                config.connectors.insert(id, parsed);
             }
             Err((path, message)) => issues.push(ConfigIssue::new(join(&key, &path), message)),
         }

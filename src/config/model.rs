@@ -164,6 +164,8 @@ pub enum LogFormat {
 pub enum ConnectorConfig {
     /// Local git repositories.
     Git(GitConfig),
+    /// GitHub or GitHub Enterprise Server (one instance per section).
+    Github(GithubConfig),
 }
 
 impl ConnectorConfig {
@@ -171,6 +173,7 @@ impl ConnectorConfig {
     pub fn kind(&self) -> &'static str {
         match self {
             ConnectorConfig::Git(_) => "git",
+            ConnectorConfig::Github(_) => "github",
         }
     }
 }
@@ -195,6 +198,40 @@ pub struct GitRepoConfig {
     pub name: Option<String>,
     /// The path to the work tree (or a bare repository); `~` is expanded.
     pub path: PathBuf,
+}
+
+/// `type = "github"`: one GitHub instance (github.com or an Enterprise Server).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GithubConfig {
+    /// The REST API root: `https://api.github.com` (default) or `https://<host>/api/v3`.
+    #[serde(default = "default_github_url")]
+    pub base_url: String,
+    /// The token, as a secret reference (`env:GITHUB_TOKEN`, `file:/run/secrets/gh`).
+    pub token: SecretRef,
+    /// Repositories the tools may touch (`owner/repo` or `owner/*`); empty: any, for reads.
+    #[serde(default)]
+    pub repos: Vec<String>,
+    /// How sensitive the instance's content is (which models may read it in a delegation).
+    #[serde(default)]
+    pub data_class: DataClass,
+    /// Whether the write tools are offered (they need a `repos` allowlist).
+    #[serde(default)]
+    pub writes: bool,
+    /// Whether this instance answers calls that name none (default: the first by id).
+    #[serde(default)]
+    pub default: bool,
+    /// Seconds one upstream request may take.
+    #[serde(default = "default_github_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_github_url() -> String {
+    switchyard_github::DEFAULT_BASE_URL.to_owned()
+}
+
+fn default_github_timeout() -> u64 {
+    30
 }
 
 /// `[providers.<id>]`: a model provider, a closed set of kinds tagged by `type`.

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::ConfigIssue;
-use super::model::{Config, ConnectorConfig};
+use super::model::{Config, ConnectorConfig, GithubConfig};
 
 /// Ids that name built-in sources and cannot be used for connectors.
 const RESERVED_IDS: [&str; 4] = ["note", "context", "switchyard", "conformance"];
@@ -121,7 +121,19 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
                     }
                 }
             }
+            ConnectorConfig::Github(github) => validate_github(&key, github, &mut issues),
         }
+    }
+    let github_defaults = config
+        .connectors
+        .values()
+        .filter(|c| matches!(c, ConnectorConfig::Github(g) if g.default))
+        .count();
+    if github_defaults > 1 {
+        issues.push(ConfigIssue::new(
+            "connectors",
+            "only one github connector may set default = true",
+        ));
     }
     validate_delegation(config, &mut issues);
     let kinds: Vec<&str> = config
@@ -136,6 +148,36 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
         ));
     }
     issues
+}
+
+/// `type = "github"`: the base URL, the allowlist, writes only with an allowlist, timeouts.
+fn validate_github(key: &str, github: &GithubConfig, issues: &mut Vec<ConfigIssue>) {
+    if let Err(reason) = switchyard_github::validate_base_url(&github.base_url) {
+        issues.push(ConfigIssue::new(
+            format!("{key}.base_url"),
+            format!("{:?} {reason}", github.base_url),
+        ));
+    }
+    for (index, pattern) in github.repos.iter().enumerate() {
+        if let Err(reason) = switchyard_github::validate_repo_pattern(pattern) {
+            issues.push(ConfigIssue::new(
+                format!("{key}.repos[{index}]"),
+                format!("{pattern:?} {reason}"),
+            ));
+        }
+    }
+    if github.writes && github.repos.is_empty() {
+        issues.push(ConfigIssue::new(
+            format!("{key}.writes"),
+            "writes need a repos allowlist (owner/repo or owner/*) of the repositories they may change",
+        ));
+    }
+    if github.timeout_secs == 0 || github.timeout_secs > 600 {
+        issues.push(ConfigIssue::new(
+            format!("{key}.timeout_secs"),
+            "must be between 1 and 600 seconds",
+        ));
+    }
 }
 
 /// A level (`info`) or a comma-separated filter of `target=level` and bare levels.
