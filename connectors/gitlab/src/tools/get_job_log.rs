@@ -70,7 +70,7 @@ pub(crate) async fn run(
         .await?;
     let raw = String::from_utf8_lossy(&reply.body);
     let plain = clean(&strip_terminal(&raw));
-    let mut lines: Vec<&str> = plain.lines().collect();
+    let mut lines: Vec<&str> = plain.trim_end_matches(['\n', '\r']).lines().collect();
     if reply.cut && !lines.is_empty() {
         lines.remove(0); // a partial line where the read began
     }

@@ -1,0 +1,10 @@
+//! The test topics.
+
+mod ci;
+mod code;
+mod contract;
+mod errors;
+mod issues;
+mod merge_requests;
+mod secrets;
+mod writes;
