@@ -55,7 +55,7 @@ pub struct Prepared {
     /// The request (its model is set per attempt).
     pub request: ChatRequest,
     /// The catalog it was routed with (with the client model when present).
-    pub catalog: Catalog,
+    pub catalog: Arc<Catalog>,
     /// The providers it may call.
     pub providers: Providers,
 }
@@ -76,7 +76,7 @@ pub async fn prepare(
     if let Some(client) = &extras.client_model {
         providers.insert(Arc::clone(client));
         if catalog.get(CLIENT_MODEL).is_none() {
-            catalog.insert(client_model_spec());
+            Arc::make_mut(&mut catalog).insert(client_model_spec());
         }
     }
     let policy = delegation.policy();

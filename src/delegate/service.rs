@@ -38,9 +38,9 @@ pub type Discover = Arc<
 pub struct Delegation {
     config: DelegateConfig,
     policy: Policy,
-    catalog: RwLock<Catalog>,
+    catalog: RwLock<Arc<Catalog>>,
     providers: RwLock<Providers>,
-    scorecards: RwLock<Scorecards>,
+    scorecards: RwLock<Arc<Scorecards>>,
     store: Option<Store>,
     hook: Arc<dyn CostHook>,
     discover: Option<Discover>,
@@ -69,9 +69,9 @@ impl Delegation {
         Delegation {
             policy: Policy::from_config(&config),
             config,
-            catalog: RwLock::new(catalog),
+            catalog: RwLock::new(Arc::new(catalog)),
             providers: RwLock::new(providers),
-            scorecards: RwLock::new(Scorecards::default()),
+            scorecards: RwLock::new(Arc::default()),
             store,
             hook,
             discover,
@@ -89,9 +89,12 @@ impl Delegation {
         &self.policy
     }
 
-    /// A snapshot of the catalog.
-    pub fn catalog(&self) -> Catalog {
-        self.catalog.read().map(|c| c.clone()).unwrap_or_default()
+    /// A snapshot of the catalog (shared: a call clones it only to change it).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_default()
     }
 
     /// A snapshot of the providers.
@@ -100,10 +103,10 @@ impl Delegation {
     }
 
     /// A snapshot of the scorecards.
-    pub fn scorecards(&self) -> Scorecards {
+    pub fn scorecards(&self) -> Arc<Scorecards> {
         self.scorecards
             .read()
-            .map(|s| s.clone())
+            .map(|s| Arc::clone(&s))
             .unwrap_or_default()
     }
 
@@ -120,7 +123,7 @@ impl Delegation {
     /// Replace the scorecards (after loading them or after an evaluation).
     pub fn set_scorecards(&self, cards: Vec<Scorecard>) {
         if let Ok(mut slot) = self.scorecards.write() {
-            *slot = Scorecards::new(cards);
+            *slot = Arc::new(Scorecards::new(cards));
         }
     }
 
@@ -150,6 +153,7 @@ impl Delegation {
                         providers.insert(provider);
                     }
                     if let Ok(mut catalog) = self.catalog.write() {
+                        let catalog = Arc::make_mut(&mut catalog);
                         for (id, model) in &server.models {
                             if catalog.get(id).is_none() {
                                 catalog.insert(local_model(id, &server.provider, model));

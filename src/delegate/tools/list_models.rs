@@ -52,7 +52,7 @@ pub async fn run(
     let mut catalog = delegation.catalog();
     let providers = delegation.providers();
     if extras.client_model.is_some() {
-        catalog.insert(client_model_spec());
+        std::sync::Arc::make_mut(&mut catalog).insert(client_model_spec());
     }
     let available = |provider: &str| {
         providers.get(provider).is_some()
