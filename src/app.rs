@@ -12,7 +12,7 @@ use std::time::Duration;
 use switchyard_core::{Connector, Identity};
 use switchyard_git::{GitConnector, RepoConfig, discover_repo};
 
-use crate::config::model::{Config, ConnectorConfig, GitConfig, GithubConfig};
+use crate::config::model::{Config, ConnectorConfig, GitConfig, GithubConfig, GitlabConfig};
 use crate::config::validate::valid_repo_name;
 use crate::config::{ConfigError, ConfigIssue, ConfigSource, Loaded, paths};
 use crate::delegate::accounting::RecordingHook;
@@ -92,6 +92,7 @@ impl App {
         let cli_repos = parse_cli_repos(&overrides.repos, &mut issues);
         let mut git_seen = false;
         let mut github_built: Vec<(bool, Arc<dyn Connector>)> = Vec::new();
+        let mut gitlab_built: Vec<(bool, Arc<dyn Connector>)> = Vec::new();
         for (id, connector) in &config.connectors {
             match connector {
                 ConnectorConfig::Git(git) => {
@@ -111,12 +112,19 @@ impl App {
                         github_built.push((github.default, built));
                     }
                 }
+                ConnectorConfig::Gitlab(gitlab) => {
+                    if let Some(built) = build_gitlab(id, gitlab, &config, &mut issues) {
+                        gitlab_built.push((gitlab.default, built));
+                    }
+                }
             }
         }
         // The default instance (`default = true`, else the first by id) comes first: several
         // instances of one kind answer calls that name none with the first.
         github_built.sort_by_key(|(default, _)| !*default);
         connectors.extend(github_built.into_iter().map(|(_, built)| built));
+        gitlab_built.sort_by_key(|(default, _)| !*default);
+        connectors.extend(gitlab_built.into_iter().map(|(_, built)| built));
         if !git_seen && !cli_repos.is_empty() {
             let plan = GitPlan {
                 id: "git",
@@ -421,6 +429,52 @@ fn build_github(
     }
 }
 
+/// Build one GitLab instance: resolve its token, name the other GitLab instances for
+/// not-found messages.
+fn build_gitlab(
+    id: &str,
+    gitlab: &GitlabConfig,
+    config: &Config,
+    issues: &mut Vec<ConfigIssue>,
+) -> Option<Arc<dyn Connector>> {
+    let token = match gitlab.token.resolve() {
+        Ok(token) => token,
+        Err(err) => {
+            issues.push(ConfigIssue::new(
+                format!("connectors.{id}.token"),
+                err.to_string(),
+            ));
+            return None;
+        }
+    };
+    let siblings = config
+        .connectors
+        .iter()
+        .filter_map(|(other, connector)| match connector {
+            ConnectorConfig::Gitlab(g) if other != id => Some(switchyard_gitlab::Sibling {
+                id: other.clone(),
+                host: github_host(&g.base_url),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut settings = switchyard_gitlab::GitlabSettings::new(id, &gitlab.base_url, token);
+    settings.projects = gitlab.projects.clone();
+    settings.writes = gitlab.writes;
+    settings.siblings = siblings;
+    settings.request_timeout = Duration::from_secs(gitlab.timeout_secs);
+    match switchyard_gitlab::GitlabConnector::new(settings) {
+        Ok(connector) => Some(Arc::new(connector)),
+        Err(err) => {
+            issues.push(ConfigIssue::new(
+                format!("connectors.{id}"),
+                err.to_string(),
+            ));
+            None
+        }
+    }
+}
+
 /// The host of a base URL, as messages name it.
 fn github_host(base_url: &str) -> String {
     let rest = base_url
@@ -533,6 +587,9 @@ fn data_classes(config: &Config) -> std::collections::HashMap<String, switchyard
             }
             ConnectorConfig::Github(github) => {
                 classes.insert(id.clone(), github.data_class);
+            }
+            ConnectorConfig::Gitlab(gitlab) => {
+                classes.insert(id.clone(), gitlab.data_class);
             }
         }
     }

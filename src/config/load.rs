@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use toml::{Table, Value};
 
 use super::model::{
-    Config, ConnectorConfig, GitConfig, GithubConfig, HttpProviderConfig, ProviderConfig,
+    Config, ConnectorConfig, GitConfig, GithubConfig, GitlabConfig, HttpProviderConfig,
+    ProviderConfig,
 };
 use super::{ConfigError, ConfigIssue};
 
@@ -124,7 +125,7 @@ fn section<T: DeserializeOwned>(
 }
 
 /// The connector types `[connectors.<id>] type = …` accepts.
-const CONNECTOR_KINDS: &str = "git, github";
+const CONNECTOR_KINDS: &str = "git, github, gitlab";
 
 fn connectors(value: Value, issues: &mut Vec<ConfigIssue>, config: &mut Config) {
     let Value::Table(entries) = value else {
@@ -153,6 +154,7 @@ fn connectors(value: Value, issues: &mut Vec<ConfigIssue>, config: &mut Config) 
         let parsed = match kind.as_str() {
             "git" => deserialize::<GitConfig>(body).map(ConnectorConfig::Git),
             "github" => deserialize::<GithubConfig>(body).map(ConnectorConfig::Github),
+            "gitlab" => deserialize::<GitlabConfig>(body).map(ConnectorConfig::Gitlab),
             other => {
                 issues.push(ConfigIssue::new(
                     format!("{key}.type"),

@@ -166,6 +166,8 @@ pub enum ConnectorConfig {
     Git(GitConfig),
     /// GitHub or GitHub Enterprise Server (one instance per section).
     Github(GithubConfig),
+    /// GitLab.com or a self-managed GitLab (one instance per section).
+    Gitlab(GitlabConfig),
 }
 
 impl ConnectorConfig {
@@ -174,6 +176,7 @@ impl ConnectorConfig {
         match self {
             ConnectorConfig::Git(_) => "git",
             ConnectorConfig::Github(_) => "github",
+            ConnectorConfig::Gitlab(_) => "gitlab",
         }
     }
 }
@@ -232,6 +235,36 @@ fn default_github_url() -> String {
 
 fn default_github_timeout() -> u64 {
     30
+}
+
+/// `type = "gitlab"`: one GitLab instance (GitLab.com or self-managed).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitlabConfig {
+    /// The web root: `https://gitlab.com` (default) or `https://gitlab.example.com`.
+    #[serde(default = "default_gitlab_url")]
+    pub base_url: String,
+    /// The token, as a secret reference (`env:GITLAB_TOKEN`, `file:/run/secrets/gitlab`).
+    pub token: SecretRef,
+    /// Projects the tools may touch (`group/project` or `group/*`); empty: any, for reads.
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// How sensitive the instance's content is (which models may read it in a delegation).
+    #[serde(default)]
+    pub data_class: DataClass,
+    /// Whether the write tools are offered (they need a `projects` allowlist).
+    #[serde(default)]
+    pub writes: bool,
+    /// Whether this instance answers calls that name none (default: the first by id).
+    #[serde(default)]
+    pub default: bool,
+    /// Seconds one upstream request may take.
+    #[serde(default = "default_github_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_gitlab_url() -> String {
+    switchyard_gitlab::DEFAULT_BASE_URL.to_owned()
 }
 
 /// `[providers.<id>]`: a model provider, a closed set of kinds tagged by `type`.

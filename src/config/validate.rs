@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::ConfigIssue;
-use super::model::{Config, ConnectorConfig, GithubConfig};
+use super::model::{Config, ConnectorConfig, GithubConfig, GitlabConfig};
 
 /// Ids that name built-in sources and cannot be used for connectors.
 const RESERVED_IDS: [&str; 4] = ["note", "context", "switchyard", "conformance"];
@@ -122,6 +122,7 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
                 }
             }
             ConnectorConfig::Github(github) => validate_github(&key, github, &mut issues),
+            ConnectorConfig::Gitlab(gitlab) => validate_gitlab(&key, gitlab, &mut issues),
         }
     }
     let github_defaults = config
@@ -133,6 +134,17 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
         issues.push(ConfigIssue::new(
             "connectors",
             "only one github connector may set default = true",
+        ));
+    }
+    let gitlab_defaults = config
+        .connectors
+        .values()
+        .filter(|c| matches!(c, ConnectorConfig::Gitlab(g) if g.default))
+        .count();
+    if gitlab_defaults > 1 {
+        issues.push(ConfigIssue::new(
+            "connectors",
+            "only one gitlab connector may set default = true",
         ));
     }
     validate_delegation(config, &mut issues);
@@ -173,6 +185,34 @@ fn validate_github(key: &str, github: &GithubConfig, issues: &mut Vec<ConfigIssu
         ));
     }
     if github.timeout_secs == 0 || github.timeout_secs > 600 {
+        issues.push(ConfigIssue::new(
+            format!("{key}.timeout_secs"),
+            "must be between 1 and 600 seconds",
+        ));
+    }
+}
+
+/// `type = "gitlab"`: the base URL, the project allowlist, writes only with an allowlist,
+/// timeouts.
+fn validate_gitlab(key: &str, gitlab: &GitlabConfig, issues: &mut Vec<ConfigIssue>) {
+    if let Err(reason) = switchyard_gitlab::validate_base_url(&gitlab.base_url) {
+        issues.push(ConfigIssue::new(format!("{key}.base_url"), reason));
+    }
+    for (index, pattern) in gitlab.projects.iter().enumerate() {
+        if let Err(reason) = switchyard_gitlab::validate_project_pattern(pattern) {
+            issues.push(ConfigIssue::new(
+                format!("{key}.projects[{index}]"),
+                format!("{pattern:?}: {reason}"),
+            ));
+        }
+    }
+    if gitlab.writes && gitlab.projects.is_empty() {
+        issues.push(ConfigIssue::new(
+            format!("{key}.writes"),
+            "writes need a projects allowlist (group/project or group/*) of the projects they may change",
+        ));
+    }
+    if gitlab.timeout_secs == 0 || gitlab.timeout_secs > 600 {
         issues.push(ConfigIssue::new(
             format!("{key}.timeout_secs"),
             "must be between 1 and 600 seconds",
@@ -411,6 +451,43 @@ mod tests {
                 "missing {expected} in {keys:?}"
             );
         }
+    }
+
+    #[test]
+    fn gitlab_instances_are_checked_with_their_keys() {
+        let config = parse(
+            r#"
+            [connectors.gitlab]
+            type = "gitlab"
+            token = "env:GITLAB_TOKEN"
+            base_url = "http://gitlab.example.com/api/v4"
+            projects = ["grp/../x", "grp/*"]
+            writes = true
+            default = true
+            [connectors.corp]
+            type = "gitlab"
+            token = "env:CORP_TOKEN"
+            writes = true
+            timeout_secs = 0
+            default = true
+            "#,
+        )
+        .unwrap();
+        let keys: Vec<String> = validate(&config).into_iter().map(|i| i.key).collect();
+        for expected in [
+            "connectors.gitlab.base_url",
+            "connectors.gitlab.projects[0]",
+            "connectors.corp.writes",
+            "connectors.corp.timeout_secs",
+            "connectors",
+        ] {
+            assert!(
+                keys.iter().any(|k| k == expected),
+                "missing {expected} in {keys:?}"
+            );
+        }
+        assert!(!keys.iter().any(|k| k == "connectors.gitlab.projects[1]"));
+        assert!(!keys.iter().any(|k| k == "connectors.gitlab.writes"));
     }
 
     #[test]

@@ -151,7 +151,7 @@ impl Connector for GitlabConnector {
             .await
         {
             Ok((user, _)) => user,
-            Err(err) => return CheckReport::failed(format!("{at}: {err}")),
+            Err(err) => return CheckReport::failed(err.to_string()),
         };
         let version = match self
             .gl
