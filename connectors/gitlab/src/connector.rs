@@ -20,7 +20,7 @@ use crate::tools::{
     list_merge_requests, list_pipelines, search_code, search_issues, update_issue,
 };
 use crate::uris::GitlabUri;
-use crate::wire::{CurrentUser, Version};
+use crate::wire::{CurrentUser, TokenInfo, Version};
 
 /// One GitLab instance (GitLab.com or self-managed) as a Switchyard connector.
 #[derive(Debug)]
@@ -143,36 +143,58 @@ impl Connector for GitlabConnector {
 
     async fn check(&self) -> CheckReport {
         let ctx = CallContext::for_tests().with_timeout(std::time::Duration::from_secs(15));
-        let at = self.gl.client.origin.describe();
-        let user = match self
-            .gl
-            .client
+        let client = &self.gl.client;
+        let at = client.origin.describe();
+        let (user, reply) = match client
             .get_json::<CurrentUser>("user", &[], "the current user", &ctx)
             .await
         {
-            Ok((user, _)) => user,
+            Ok(answer) => answer,
             Err(err) => return CheckReport::failed(err.to_string()),
         };
-        let version = match self
-            .gl
-            .client
+        let mut detail = format!("{at}: token of @{} accepted", user.username);
+        match client
             .get_json::<Version>("version", &[], "the GitLab version", &ctx)
             .await
         {
             Ok((version, _)) if !version.version.is_empty() => {
-                format!("GitLab {}", version.version)
+                detail.push_str(&format!("; GitLab {}", version.version));
             }
-            Ok(_) => "version not reported".to_owned(),
-            Err(_) => "version not visible to this token".to_owned(),
-        };
-        let mut detail = format!("{at}: token of @{} accepted; {version}", user.username);
+            _ => detail.push_str("; version not visible to this token"),
+        }
+        // The token's scopes, when GitLab can tell (access tokens on 15.5+; not OAuth).
+        let mut ok = true;
+        if let Ok((token, _)) = client
+            .get_json::<TokenInfo>("personal_access_tokens/self", &[], "the token", &ctx)
+            .await
+        {
+            detail.push_str(&format!("; scopes {}", token.scopes.join(", ")));
+            if let Some(expires) = token.expires_at.as_deref() {
+                detail.push_str(&format!(" (expires {expires})"));
+            }
+            let has = |scope: &str| token.scopes.iter().any(|s| s == scope);
+            if !has("api") && !has("read_api") {
+                ok = false;
+                detail.push_str("; the tools need read_api (or api)");
+            } else if self.gl.writes && !has("api") {
+                ok = false;
+                detail.push_str("; writes = true needs the api scope");
+            }
+        }
+        if let Some(left) = reply.header("ratelimit-remaining") {
+            detail.push_str(&format!("; {left} requests left in this rate-limit window"));
+        }
         if !self.gl.projects.is_empty() {
             detail.push_str(&format!("; projects {}", self.gl.projects.join(", ")));
         }
         if self.gl.writes {
             detail.push_str("; writes on");
         }
-        CheckReport::ok(detail)
+        if ok {
+            CheckReport::ok(detail)
+        } else {
+            CheckReport::failed(detail)
+        }
     }
 
     fn resource_templates(&self) -> Vec<ResourceTemplateSpec> {

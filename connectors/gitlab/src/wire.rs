@@ -241,3 +241,11 @@ pub(crate) struct Version {
 pub(crate) struct UserId {
     pub id: u64,
 }
+
+/// `GET /personal_access_tokens/self`: the token's own scopes (GitLab 15.5+).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct TokenInfo {
+    pub scopes: Vec<String>,
+    pub expires_at: Option<String>,
+}

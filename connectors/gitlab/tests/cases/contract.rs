@@ -232,15 +232,35 @@ async fn check_reports_the_user_and_the_version() {
     let server = MockServer::start().await;
     get("user")
         .respond_with(ok_json(&json!({"id": 1, "username": "octo-user"})))
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
     get("version")
         .respond_with(ok_json(&json!({"version": "17.8.1-ee", "revision": "abc"})))
         .mount(&server)
         .await;
+    get("personal_access_tokens/self")
+        .respond_with(ok_json(
+            &json!({"scopes": ["read_api"], "expires_at": "2026-12-31"}),
+        ))
+        .mount(&server)
+        .await;
     let report = connector(&server).check().await;
     assert!(report.ok, "{}", report.detail);
+    assert!(
+        report
+            .detail
+            .contains("scopes read_api (expires 2026-12-31)"),
+        "{}",
+        report.detail
+    );
+    // Writes need the api scope: said, and the check fails.
+    let report = writer(&server).check().await;
+    assert!(
+        !report.ok && report.detail.contains("needs the api scope"),
+        "{}",
+        report.detail
+    );
     assert!(
         report.detail.contains("@octo-user") && report.detail.contains("GitLab 17.8.1-ee"),
         "{}",
