@@ -31,6 +31,8 @@ use switchyard_core::{
 struct FakeProvider {
     id: &'static str,
     fail_with: Option<ProviderError>,
+    answer: Option<String>,
+    delay: Option<std::time::Duration>,
     seen: Mutex<Vec<ChatRequest>>,
 }
 
@@ -39,6 +41,8 @@ impl FakeProvider {
         Arc::new(FakeProvider {
             id,
             fail_with: None,
+            answer: None,
+            delay: None,
             seen: Mutex::new(Vec::new()),
         })
     }
@@ -47,6 +51,30 @@ impl FakeProvider {
         Arc::new(FakeProvider {
             id,
             fail_with: Some(error),
+            answer: None,
+            delay: None,
+            seen: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Answers `text` (with the usual usage) instead of naming itself.
+    fn answering(id: &'static str, text: String) -> Arc<FakeProvider> {
+        Arc::new(FakeProvider {
+            id,
+            fail_with: None,
+            answer: Some(text),
+            delay: None,
+            seen: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Takes `delay` before answering.
+    fn slow(id: &'static str, delay: std::time::Duration) -> Arc<FakeProvider> {
+        Arc::new(FakeProvider {
+            id,
+            fail_with: None,
+            answer: None,
+            delay: Some(delay),
             seen: Mutex::new(Vec::new()),
         })
     }
@@ -70,11 +98,17 @@ impl Provider for FakeProvider {
         _: &CallContext,
     ) -> Result<ChatResponse, ProviderError> {
         self.seen.lock().expect("lock").push(request.clone());
+        if let Some(delay) = self.delay {
+            tokio::time::sleep(delay).await;
+        }
         if let Some(error) = &self.fail_with {
             return Err(error.clone());
         }
         Ok(ChatResponse {
-            text: format!("answer from {} ({})", self.id, request.model),
+            text: self
+                .answer
+                .clone()
+                .unwrap_or_else(|| format!("answer from {} ({})", self.id, request.model)),
             usage: Usage {
                 input_tokens: 1_000,
                 cached_input_tokens: 200,
@@ -564,6 +598,186 @@ async fn the_clients_own_model_serves_when_nothing_else_can() {
             .contains("the MCP client's own model through sampling"),
         "{}",
         output.text
+    );
+    // The host's model has no price here: its cost is unknown, never a 100% saving.
+    assert!(
+        output
+            .text
+            .contains("cost: unknown (client has no price in the catalog"),
+        "{}",
+        output.text
+    );
+    assert!(!output.text.contains("saved"), "{}", output.text);
+    let record = output.structured.expect("record");
+    assert_eq!(record["cost_known"], false);
+    assert!(record["baseline"].is_null(), "{record}");
+}
+
+#[tokio::test]
+async fn naming_the_client_model_without_sampling_says_the_client_lacks_it() {
+    let world = build_world(&[FakeProvider::new("cloud")], DelegateConfig::default());
+    let err = call(
+        &world,
+        "delegate",
+        json!({"task": "general", "instructions": "hi", "model": "client"}),
+    )
+    .await
+    .expect_err("no client model");
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(
+        err.to_string()
+            .contains("did not declare the sampling capability"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_answer_falls_back_and_the_estimate_is_the_answering_models() {
+    let cloud = FakeProvider::answering("cloud", "  \n".to_owned());
+    let cloud2 = FakeProvider::new("cloud2");
+    let world = build_world(&[cloud.clone(), cloud2.clone()], DelegateConfig::default());
+    let output = call(
+        &world,
+        "delegate",
+        json!({"task": "commit_message", "instructions": "Write it.", "input": "diff"}),
+    )
+    .await
+    .expect("the fallback answered");
+    assert_eq!((cloud.requests().len(), cloud2.requests().len()), (1, 1));
+    assert!(
+        output
+            .text
+            .contains("attempt 1: hosted-cheap via cloud: failed")
+            && output
+                .text
+                .contains("hosted-cheap returned an empty answer (finish: stop)"),
+        "{}",
+        output.text
+    );
+    let record = output.structured.expect("record");
+    assert_eq!(record["model"], "hosted-dear");
+    // The empty answer was still paid for: 142 µ$ on hosted-cheap, 1420 on hosted-dear.
+    assert_eq!(record["attempts"][0]["cost_micros"], 142);
+    assert_eq!(record["cost_micros"], 142 + 1_420);
+    // The estimate shown is the answering model's, not the first candidate's.
+    assert_eq!(
+        record["estimated_cost_micros"], record["candidates"][1]["estimated_cost_micros"],
+        "{record}"
+    );
+    assert_ne!(
+        record["candidates"][0]["estimated_cost_micros"],
+        record["candidates"][1]["estimated_cost_micros"]
+    );
+}
+
+#[tokio::test]
+async fn delegate_has_its_own_deadline_and_does_not_call_a_candidate_it_has_no_time_for() {
+    let config = DelegateConfig {
+        timeout_secs: 1,
+        ..DelegateConfig::default()
+    };
+    let cloud = FakeProvider::slow("cloud", std::time::Duration::from_secs(30));
+    let cloud2 = FakeProvider::new("cloud2");
+    let world = build_world(&[cloud.clone(), cloud2.clone()], config);
+    // The server's per-call limit does not cut a delegation short: [delegate] timeout_secs rules.
+    assert_eq!(
+        world
+            .registry
+            .call_timeout("delegate", std::time::Duration::from_secs(60)),
+        (std::time::Duration::from_secs(1), "delegate.timeout_secs")
+    );
+    assert_eq!(
+        world
+            .registry
+            .call_timeout("list_models", std::time::Duration::from_secs(60)),
+        (
+            std::time::Duration::from_secs(60),
+            "server.call_timeout_secs"
+        )
+    );
+    let err = call(
+        &world,
+        "delegate",
+        json!({"task": "commit_message", "instructions": "Write it.", "input": "diff"}),
+    )
+    .await
+    .expect_err("out of time");
+    let message = err.to_string();
+    assert!(
+        message.contains("hosted-cheap (hosted-cheap did not answer within 1.0 s)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("hosted-dear (not tried: the delegation's time ran out"),
+        "{message}"
+    );
+    assert!(
+        cloud2.requests().is_empty(),
+        "a candidate with no time left is not called"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_longer_than_the_budget_is_cut_and_the_record_kept_whole() {
+    let long = "a long line of the model's answer\n".repeat(20_000);
+    let cloud = FakeProvider::answering("cloud", long.clone());
+    let world = build_world(&[cloud], DelegateConfig::default());
+    let output = call(
+        &world,
+        "delegate",
+        json!({"task": "summarize", "instructions": "Go on.", "input": "x"}),
+    )
+    .await
+    .expect("answered");
+    let budget = switchyard_core::ResponseBudget::default().max_bytes();
+    assert!(output.truncated);
+    assert!(output.text.len() <= budget, "{}", output.text.len());
+    for kept in [
+        "answered by: hosted-cheap (provider cloud)",
+        "cost: $0.000142",
+        "note: the answer was cut to fit the response budget:",
+        "ask for a shorter answer (max_output_tokens)",
+        "attempt 1: hosted-cheap via cloud: ok",
+    ] {
+        assert!(output.text.contains(kept), "{kept} is missing");
+    }
+    let record = output.structured.expect("record");
+    let answer = record["answer"].as_str().expect("answer");
+    assert!(long.starts_with(answer) && answer.len() < long.len());
+    let whole = output.text.len() + record.to_string().len();
+    assert!(
+        whole <= budget + 2_000,
+        "text and record take {whole} bytes"
+    );
+}
+
+#[tokio::test]
+async fn the_same_context_uri_twice_is_read_once_and_a_sub_micro_cap_is_refused() {
+    let cloud = FakeProvider::new("cloud");
+    let world = build_world(&[cloud.clone()], DelegateConfig::default());
+    call(
+        &world,
+        "delegate",
+        json!({"task": "summarize", "instructions": "Go.", "context": ["docs://a", "docs://a"]}),
+    )
+    .await
+    .expect("answered");
+    let body = &cloud.requests()[0].messages[0].content;
+    assert_eq!(
+        body.matches("<context uri=\"docs://a\">").count(),
+        1,
+        "{body}"
+    );
+    let err = call(
+        &world,
+        "delegate",
+        json!({"task": "summarize", "instructions": "Go.", "max_cost_usd": 0.0000001}),
+    )
+    .await
+    .expect_err("below a micro-dollar");
+    assert!(
+        err.to_string().contains("the smallest amount is 0.000001"),
+        "{err}"
     );
 }
 

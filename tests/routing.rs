@@ -423,6 +423,89 @@ fn fallbacks_follow_the_ranking_and_stop_at_max_attempts() {
     };
     let decision = router.route(&request("general")).unwrap();
     assert_eq!(order(&decision), vec!["cheap-a", "cheap-b"]);
+    // The eligible models left out are not silently dropped from the record.
+    for left_out in ["mid", "big"] {
+        assert!(
+            decision.rejected.iter().any(|r| r.model == left_out
+                && r.reason
+                    == "eligible, but ranked below the 2 attempts [delegate] max_attempts allows"),
+            "{:?}",
+            decision.rejected
+        );
+    }
+}
+
+#[test]
+fn with_only_lower_tier_models_reachable_routing_falls_down_and_says_so() {
+    let catalog = catalog();
+    let policy = Policy::from_config(&DelegateConfig::default());
+    let scorecards = Scorecards::default();
+    // A local-only setup: nothing balanced or frontier can be called at all.
+    let only_local = providers(&["onprem"]);
+    let router = Router {
+        catalog: &catalog,
+        policy: &policy,
+        scorecards: &scorecards,
+        providers: &only_local,
+    };
+    for task in ["code_review", "security_review", "general"] {
+        let decision = router.route(&request(task)).unwrap();
+        assert_eq!(order(&decision), vec!["local"], "{task}");
+        assert!(
+            decision.rule.contains("or above; fell back to fast"),
+            "{}",
+            decision.rule
+        );
+        assert!(
+            decision
+                .notes
+                .iter()
+                .any(|n| n.contains("a fast model answers instead")),
+            "{:?}",
+            decision.notes
+        );
+    }
+    let mut secret = request("code_review");
+    secret.data_class = DataClass::Confidential;
+    assert_eq!(order(&router.route(&secret).unwrap()), vec!["local"]);
+    // When the tier's models can be called but are refused (here: a cost cap), the refusal
+    // stands; routing does not go down to meet it.
+    let hosted = providers(&["hosted"]);
+    let router = Router {
+        catalog: &catalog,
+        policy: &policy,
+        scorecards: &scorecards,
+        providers: &hosted,
+    };
+    let mut capped = request("code_review");
+    capped.max_cost = Some(Micros(2_000));
+    assert!(router.route(&capped).is_err());
+}
+
+#[test]
+fn the_cost_cap_allows_for_a_tokenizer_that_counts_more_than_the_estimate() {
+    let catalog = catalog();
+    let policy = Policy::from_config(&DelegateConfig::default());
+    let scorecards = Scorecards::default();
+    let hosted = providers(&["hosted"]);
+    let router = Router {
+        catalog: &catalog,
+        policy: &policy,
+        scorecards: &scorecards,
+        providers: &hosted,
+    };
+    // cheap-a: 1000 in × $0.10/M + 500 out × $0.40/M = 300 µ$; with 1500 input tokens, 350 µ$.
+    let mut tight = request("commit_message");
+    tight.max_cost = Some(Micros(320));
+    let err = router.route(&tight).unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "cheap-a (estimated $0.0003, but up to $0.00035 if its tokenizer counts half again as many input tokens, is over max_cost_usd $0.00032)"
+        ),
+        "{err}"
+    );
+    tight.max_cost = Some(Micros(350));
+    assert_eq!(order(&router.route(&tight).unwrap()), vec!["cheap-a"]);
 }
 
 #[test]

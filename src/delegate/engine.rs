@@ -23,6 +23,9 @@ pub const CLIENT_MODEL: &str = "client";
 /// The most context tokens one delegation reads (shared among its URIs).
 pub const MAX_CONTEXT_TOKENS: usize = 100_000;
 
+/// Below this much time left, a fallback is not called (it could not answer in time).
+const MIN_ATTEMPT_TIME: Duration = Duration::from_millis(500);
+
 /// What the caller asked for, parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ask {
@@ -58,6 +61,8 @@ pub struct Prepared {
     pub catalog: Arc<Catalog>,
     /// The providers it may call.
     pub providers: Providers,
+    /// The caller's cost ceiling.
+    pub max_cost: Option<Micros>,
 }
 
 /// Read the context, route, and build the request.
@@ -133,6 +138,7 @@ pub async fn prepare(
         request,
         catalog,
         providers,
+        max_cost: ask.max_cost,
     })
 }
 
@@ -157,6 +163,22 @@ pub async fn execute(
         let Some(provider) = prepared.providers.get(&model.provider).cloned() else {
             continue;
         };
+        let remaining = ctx
+            .remaining()
+            .min(timeout.saturating_sub(started.elapsed()));
+        if index > 0 && remaining < MIN_ATTEMPT_TIME {
+            record.attempts.push(attempt(
+                model,
+                "skipped",
+                Some(format!(
+                    "not tried: the delegation's time ran out (delegate.timeout_secs = {} s)",
+                    timeout.as_secs()
+                )),
+                0,
+                Micros::ZERO,
+            ));
+            break;
+        }
         let reservation = match delegation
             .hook()
             .reserve(
@@ -190,9 +212,6 @@ pub async fn execute(
         request.model = model.provider_model.clone();
         request.max_output_tokens = request.max_output_tokens.min(model.max_output);
         let call_started = Instant::now();
-        let remaining = ctx
-            .remaining()
-            .min(timeout.saturating_sub(started.elapsed()));
         let outcome = tokio::select! {
             outcome = tokio::time::timeout(remaining, provider.complete(&request, ctx)) => outcome,
             () = ctx.cancel.cancelled() => {
@@ -208,6 +227,23 @@ pub async fn execute(
                 let cost = model.prices.cost(&usage);
                 spent = spent.saturating_add(cost);
                 delegation.hook().settle(&reservation, cost).await;
+                if response.text.trim().is_empty() {
+                    // Paid for, but nothing to return: the next candidate may do better.
+                    let message = format!(
+                        "{} returned an empty answer (finish: {})",
+                        model.id,
+                        finish_label(&response.finish)
+                    );
+                    record.attempts.push(attempt(
+                        model,
+                        "failed",
+                        Some(message.clone()),
+                        latency,
+                        cost,
+                    ));
+                    last_error = Some(message);
+                    continue;
+                }
                 record
                     .attempts
                     .push(attempt(model, "ok", None, latency, cost));
@@ -216,8 +252,22 @@ pub async fn execute(
                 record.finish = Some(finish_label(&response.finish));
                 record.answer = Some(response.text);
                 record.latency_ms = started.elapsed().as_millis() as u64;
-                let baseline = baseline(delegation, &prepared.catalog, &usage);
-                record.settle(&usage, estimated, spent, baseline);
+                record.estimated_cost_micros = candidate.estimated_cost.0;
+                if model.priced {
+                    let baseline = baseline(delegation, &prepared.catalog, &usage);
+                    record.settle(&usage, estimated, spent, baseline);
+                } else {
+                    record.settle(&usage, estimated, spent, None);
+                    record.cost_known = false;
+                }
+                if let Some(limit) = prepared.max_cost
+                    && spent > limit
+                {
+                    record.notes.push(format!(
+                        "the actual cost {spent} is over max_cost_usd {limit}: the model counted more tokens than estimated ({})",
+                        Micros(candidate.estimated_cost.0)
+                    ));
+                }
                 ctx.progress
                     .report(attempts as u64, Some(attempts as u64), "answered");
                 return Ok(record);
@@ -240,9 +290,9 @@ pub async fn execute(
             Err(_) => {
                 delegation.hook().settle(&reservation, Micros::ZERO).await;
                 let message = format!(
-                    "{} did not answer within {} s",
+                    "{} did not answer within {:.1} s",
                     model.id,
-                    remaining.as_secs()
+                    remaining.as_secs_f64()
                 );
                 record.attempts.push(attempt(
                     model,
@@ -259,11 +309,12 @@ pub async fn execute(
     record.cost_micros = spent.0;
     record.cost_usd = spent.as_usd();
     let detail = last_error.unwrap_or_else(|| "no candidate could be called".to_owned());
+    let tried = record.attempts.len();
     let err = ConnectorError::Upstream {
         status: 502,
         message: format!(
-            "every candidate failed ({} attempts); the last error: {detail}",
-            record.attempts.len()
+            "every candidate failed ({tried} attempt{}); the last error: {detail}",
+            if tried == 1 { "" } else { "s" }
         ),
     };
     Err((err, record))
@@ -354,7 +405,13 @@ fn client_fallback(
 
 fn route_error(err: RouteError) -> ConnectorError {
     match err {
-        RouteError::NothingConfigured { .. } => ConnectorError::InvalidArguments(err.to_string()),
+        // Not the caller's mistake: the server has no model to offer.
+        RouteError::NothingConfigured { .. } => ConnectorError::Forbidden(err.to_string()),
+        RouteError::UnknownModel { model } if model == CLIENT_MODEL => ConnectorError::NotFound(
+            "model \"client\" is your MCP client's own model, and this client did not declare the \
+             sampling capability; name a catalog model (list_models) or omit model"
+                .to_owned(),
+        ),
         RouteError::UnknownModel { .. } => ConnectorError::NotFound(err.to_string()),
         RouteError::OverrideRefused { .. } | RouteError::NoneEligible { .. } => {
             ConnectorError::Forbidden(err.to_string())

@@ -131,7 +131,10 @@ impl Policy {
         let kind = if known { task } else { DEFAULT_TASK };
         let builtin = BUILTIN_TASKS.iter().find(|t| t.0 == kind);
         let (configured, source) = match team_policy {
-            Some((team, policy)) => (Some(policy), format!("team {team}'s policy for {kind}")),
+            Some((team, policy)) => (
+                Some(policy),
+                format!("the policy of team {team} for {kind}"),
+            ),
             None => match self.tasks.get(kind) {
                 Some(policy) => (Some(policy), format!("the configured policy for {kind}")),
                 None => (None, format!("the built-in policy for {kind}")),

@@ -133,12 +133,18 @@ pub struct DelegationRecord {
     pub estimated_cost_micros: u64,
     /// The actual cost of every attempt, in micro-dollars.
     pub cost_micros: u64,
+    /// Whether the cost is known: false when the answering model has no price in the catalog
+    /// (the client's own model, an unpriced entry); `cost_micros` then counts only priced attempts.
+    pub cost_known: bool,
     /// The same in US dollars, for reading.
     pub cost_usd: f64,
     /// Time from the first call to the answer, in milliseconds.
     pub latency_ms: u64,
-    /// The baseline comparison.
+    /// The baseline comparison (absent when the cost is unknown).
     pub baseline: Option<BaselineRecord>,
+    /// What the caller should know about this delegation (an answer cut to the response
+    /// budget, a cost over `max_cost_usd`, a tier fallback).
+    pub notes: Vec<String>,
 }
 
 impl DelegationRecord {
@@ -185,9 +191,11 @@ impl DelegationRecord {
             usage: None,
             estimated_cost_micros: first.map(|r| r.estimated_cost.0).unwrap_or(0),
             cost_micros: 0,
+            cost_known: true,
             cost_usd: 0.0,
             latency_ms: 0,
             baseline: None,
+            notes: decision.notes.clone(),
         }
     }
 
@@ -280,7 +288,14 @@ impl DelegationRecord {
                 usage.reasoning_tokens
             );
         }
-        if self.executed {
+        if self.executed && !self.cost_known {
+            let model = self.model.as_deref().unwrap_or("the model");
+            let _ = write!(
+                text,
+                "cost: unknown ({model} has no price in the catalog; savings cannot be computed) · latency {} ms",
+                self.latency_ms
+            );
+        } else if self.executed {
             let _ = write!(
                 text,
                 "cost: {} (estimated {}) · latency {} ms",
@@ -311,6 +326,9 @@ impl DelegationRecord {
             );
         }
         text.push('\n');
+        for note in &self.notes {
+            let _ = writeln!(text, "note: {note}");
+        }
         for (index, attempt) in self.attempts.iter().enumerate() {
             let _ = write!(
                 text,

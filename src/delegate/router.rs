@@ -104,6 +104,8 @@ pub struct Decision {
     /// The system prompt of the task policy.
     #[serde(skip)]
     pub system: Option<String>,
+    /// What the caller should know about the choice (a fall back below the task's tier).
+    pub notes: Vec<String>,
 }
 
 /// Why no model can be chosen.
@@ -166,6 +168,7 @@ impl Router<'_> {
         let weights = weights(request.priorities);
         let mut rejected = Vec::new();
         let mut rule = String::new();
+        let mut notes = Vec::new();
 
         let ranked = if let Some(name) = &request.model {
             if !self.policy.override_allowed(team) {
@@ -214,6 +217,34 @@ impl Router<'_> {
                     break;
                 }
             }
+            // No model at the task's tier or above can be called at all (a local-only setup,
+            // say): the best of the tiers below, nearest first, said plainly. Never when such
+            // models exist but were refused (residency, a cost cap, the context window, the
+            // quality floor): those refusals stand.
+            let none_reachable_above = !self.catalog.models().any(|m| {
+                let rank = self.policy.tier_rank(&m.tier);
+                rank >= start && rank < tiers.len() && self.providers.contains(&m.provider)
+            });
+            if ranked.is_empty() && start < tiers.len() && none_reachable_above {
+                for tier in tiers[..start].iter().rev() {
+                    let models: Vec<&ModelSpec> =
+                        self.catalog.models().filter(|m| &m.tier == tier).collect();
+                    ranked = self.rank(&models, &policy, request, weights, &mut rejected);
+                    if !ranked.is_empty() {
+                        let _ = write!(
+                            rule,
+                            " (no eligible model at {} or above; fell back to {tier})",
+                            policy.tier
+                        );
+                        notes.push(format!(
+                            "the {} policy asks for tier {} but no model of that tier or above is available; \
+                             a {tier} model answers instead (configure a {} model, or set the task's tier, to change this)",
+                            policy.task, policy.tier, policy.tier
+                        ));
+                        break;
+                    }
+                }
+            }
             if start >= tiers.len() {
                 // A custom tier not in the tier list: only its own models.
                 let models: Vec<&ModelSpec> = self
@@ -249,7 +280,16 @@ impl Router<'_> {
             describe_weights(weights, policy.quality_floor)
         );
         let mut ranked = ranked;
-        ranked.truncate(self.policy.max_attempts as usize);
+        let max_attempts = self.policy.max_attempts as usize;
+        for left_out in ranked.iter().skip(max_attempts) {
+            rejected.push(Rejected {
+                model: left_out.model.clone(),
+                reason: format!(
+                    "eligible, but ranked below the {max_attempts} attempts [delegate] max_attempts allows"
+                ),
+            });
+        }
+        ranked.truncate(max_attempts);
         Ok(Decision {
             task: policy.task.clone(),
             rule,
@@ -258,6 +298,7 @@ impl Router<'_> {
             data_class: request.data_class,
             weights,
             system: policy.system.clone(),
+            notes,
         })
     }
 
@@ -391,8 +432,22 @@ impl Router<'_> {
             if !model.priced {
                 return Err("its price is unknown, so max_cost_usd cannot be guaranteed".to_owned());
             }
-            if estimate > limit {
-                return Err(format!("estimated {estimate} is over max_cost_usd {limit}"));
+            // The input estimate is bytes / 4; code, diffs and logs often come to a token per
+            // 3 bytes or less, so the cap is checked against half again as many input tokens.
+            let guarded = model.prices.cost(&Usage {
+                input_tokens: request.input_tokens.saturating_mul(3).div_ceil(2),
+                output_tokens: output,
+                ..Usage::default()
+            });
+            if guarded > limit {
+                return Err(if estimate > limit {
+                    format!("estimated {estimate} is over max_cost_usd {limit}")
+                } else {
+                    format!(
+                        "estimated {estimate}, but up to {guarded} if its tokenizer counts half again as many \
+                         input tokens, is over max_cost_usd {limit}"
+                    )
+                });
             }
         }
         if let Some(card) = self.scorecards.get(&policy.task, &model.id) {

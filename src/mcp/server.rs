@@ -90,12 +90,8 @@ impl SwitchyardServer {
         &self.registry
     }
 
-    fn call_context(&self, context: &RequestContext<RoleServer>) -> CallContext {
-        let mut ctx = CallContext::new(
-            self.identity.clone(),
-            self.call_timeout,
-            ResponseBudget::default(),
-        );
+    fn call_context(&self, context: &RequestContext<RoleServer>, timeout: Duration) -> CallContext {
+        let mut ctx = CallContext::new(self.identity.clone(), timeout, ResponseBudget::default());
         ctx.cancel = context.ct.child_token();
         if let Some(token) = context.meta.get_progress_token() {
             ctx.progress = Arc::new(PeerProgress::new(context.peer.clone(), token));
@@ -121,16 +117,16 @@ impl SwitchyardServer {
         let extras = CallExtras {
             client_model: client.provider(),
         };
-        let ctx = self.call_context(context);
+        let (timeout, setting) = self.registry.call_timeout(name, self.call_timeout);
+        let ctx = self.call_context(context, timeout);
         let started = Instant::now();
-        let timeout = self.call_timeout;
         let cancel = ctx.cancel.clone();
         let call = self.registry.call_with(name, args, ctx, &extras);
         let outcome = tokio::select! {
             result = tokio::time::timeout(timeout, call) => match result {
                 Ok(dispatched) => dispatched,
                 Err(_) => Ok(Err(ConnectorError::Timeout(format!(
-                    "{name} did not finish within {} seconds (server.call_timeout_secs)",
+                    "{name} did not finish within {} seconds ({setting})",
                     timeout.as_secs()
                 )))),
             },
@@ -316,7 +312,7 @@ impl ServerHandler for SwitchyardServer {
                 None,
             ));
         }
-        let ctx = self.call_context(&context);
+        let ctx = self.call_context(&context, self.call_timeout);
         match self.registry.read(&request.uri, &ctx).await {
             Ok(output) => {
                 Ok(ReadResourceResult::new(vec![convert::contents(&request.uri, output)]).into())

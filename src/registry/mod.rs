@@ -273,6 +273,18 @@ impl Registry {
         self.delegation.as_ref()
     }
 
+    /// How long a call of `tool` may take, and the setting that says so: `delegate` waits for
+    /// models (and their fallbacks) up to `[delegate] timeout_secs`, everything else `default`.
+    pub fn call_timeout(&self, tool: &str, default: Duration) -> (Duration, &'static str) {
+        match &self.delegation {
+            Some(delegation) if tool == "delegate" => (
+                Duration::from_secs(delegation.config().timeout_secs),
+                "delegate.timeout_secs",
+            ),
+            _ => (default, "server.call_timeout_secs"),
+        }
+    }
+
     /// Call a published tool. The context's budget is replaced by the tool's own.
     pub async fn call(
         &self,

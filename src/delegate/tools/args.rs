@@ -71,7 +71,10 @@ impl Params {
                 "instructions must say what the model should do",
             ));
         }
-        let context = self.context.unwrap_or_default();
+        // The same item twice would be read, and paid for, twice.
+        let mut context = self.context.unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        context.retain(|uri| seen.insert(uri.clone()));
         if context.len() > MAX_CONTEXT_URIS {
             return Err(ConnectorError::invalid(format!(
                 "{} context URIs given; at most {MAX_CONTEXT_URIS}",
@@ -100,7 +103,14 @@ impl Params {
         };
         let max_cost = match self.max_cost_usd {
             None => None,
-            Some(usd) if usd > 0.0 => Some(Micros::from_usd(usd).map_err(ConnectorError::invalid)?),
+            Some(usd) if usd >= 0.000_001 => {
+                Some(Micros::from_usd(usd).map_err(ConnectorError::invalid)?)
+            }
+            Some(usd) if usd > 0.0 => {
+                return Err(ConnectorError::invalid(format!(
+                    "max_cost_usd is {usd}; the smallest amount is 0.000001 (one micro-dollar)"
+                )));
+            }
             Some(usd) => {
                 return Err(ConnectorError::invalid(format!(
                     "max_cost_usd is {usd}; it must be more than 0"

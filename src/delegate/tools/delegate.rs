@@ -40,17 +40,52 @@ pub async fn run(
     let ask = params.into_ask(delegation.config().max_output_tokens)?;
     let prepared = engine::prepare(registry, delegation, &ask, ctx, extras).await?;
     match engine::execute(delegation, prepared, ctx).await {
-        Ok(record) => Ok(ToolOutput {
-            text: record.render(),
-            structured: serde_json::to_value(&record).ok(),
-            ..ToolOutput::default()
-        }),
+        Ok(mut record) => {
+            let truncated = fit_answer(&mut record, ctx.budget.max_bytes());
+            Ok(ToolOutput {
+                text: record.render(),
+                structured: serde_json::to_value(&record).ok(),
+                truncated,
+                ..ToolOutput::default()
+            })
+        }
         Err((err, record)) => {
             tracing::info!(attempts = record.attempts.len(), error = %err, "delegation failed");
             Err(with_attempts(err, &record))
         }
     }
 }
+
+/// Cut the answer so that it and the whole decision record fit `max_bytes` (the record is what
+/// says who answered and what it cost; it is never the part that gets cut). The structured
+/// answer is cut the same way, so the result as a whole stays within the budget.
+fn fit_answer(record: &mut DelegationRecord, max_bytes: usize) -> bool {
+    let Some(answer) = record.answer.take() else {
+        return false;
+    };
+    // The text carries the answer and the record, and the structured content carries both
+    // again: each gets half the budget.
+    let half = max_bytes / 2;
+    let record_bytes = record.render().len() + NOTE_ROOM;
+    let room = half.saturating_sub(record_bytes).max(MIN_ANSWER_BYTES);
+    if answer.len() <= room {
+        record.answer = Some(answer);
+        return false;
+    }
+    let cut = switchyard_core::budget::cut_text(&answer, room);
+    record.notes.push(format!(
+        "the answer was cut to fit the response budget: {} more bytes ({} lines) not shown; \
+         ask for a shorter answer (max_output_tokens) or raise [response.tools] delegate",
+        cut.omitted_bytes, cut.omitted_lines
+    ));
+    record.answer = Some(cut.kept.to_owned());
+    true
+}
+
+/// Room for the note that says the answer was cut.
+const NOTE_ROOM: usize = 300;
+/// The least of an answer shown, however long the record.
+const MIN_ANSWER_BYTES: usize = 1_000;
 
 /// Add the attempts to a failure's message, so the caller sees what was tried.
 fn with_attempts(err: ConnectorError, record: &DelegationRecord) -> ConnectorError {

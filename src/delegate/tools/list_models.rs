@@ -134,5 +134,6 @@ pub async fn run(
     } else {
         "no model matches; drop the tier filter or pass include_unavailable"
     };
-    Ok(page.finish(None, Some(models.len()), empty))
+    let omitted = models.len() - page.shown().min(models.len());
+    Ok(page.finish(None, Some(omitted), empty))
 }
