@@ -2,8 +2,8 @@
 //! (`tests/fixtures/providers/`): the exact request sent (path, auth header and nowhere else,
 //! body), usage normalisation and its cost to the micro-dollar at the shipped prices, and error
 //! mapping (401, 429 with Retry-After, 529/5xx, a cut answer, a blocked prompt, a bad body,
-//! timeout, cancellation, redirects); then providers from config and environment, and local
-//! server discovery.
+//! timeout, cancellation, redirects); then providers from config and environment, local
+//! server discovery, and the probes of `switchyard check`.
 
 #![expect(
     clippy::unwrap_used,
@@ -30,7 +30,7 @@ use switchyard::delegate::provider::build::{
 use switchyard::delegate::provider::gemini::GeminiProvider;
 use switchyard::delegate::provider::ollama::OllamaProvider;
 use switchyard::delegate::provider::openai::OpenAiProvider;
-use switchyard::delegate::provider::{FinishReason, Provider, ProviderError};
+use switchyard::delegate::provider::{FinishReason, Health, Provider, ProviderError};
 use switchyard::delegate::usage::{Prices, Usage};
 use switchyard_core::{CallContext, SecretRef};
 use wiremock::ResponseTemplate;
@@ -903,4 +903,240 @@ fn the_default_probes_are_the_well_known_loopback_ports() {
             "http://127.0.0.1:8000/v1"
         ]
     );
+}
+
+// --- Probes (`switchyard check`) --------------------------------------------------------------
+
+/// Serve `body` with `status` for `GET route`.
+async fn serve_get(server: &wiremock::MockServer, route: &str, status: u16, body: &str) {
+    wiremock::Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(answer(status, body))
+        .mount(server)
+        .await;
+}
+
+/// The one request a probe sent: a GET of `route`.
+async fn probed(server: &wiremock::MockServer, route: &str) -> wiremock::Request {
+    let mut sent = received(server).await;
+    assert_eq!(sent.len(), 1, "a probe is one request, never retried");
+    let request = sent.remove(0);
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(request.url.path(), route);
+    request
+}
+
+#[tokio::test]
+async fn probes_list_models_with_each_providers_own_auth() {
+    let (server, provider) = openai(2).await;
+    serve_get(
+        &server,
+        "/v1/models",
+        200,
+        r#"{"object": "list", "data": [{"id": "a"}, {"id": "b"}]}"#,
+    )
+    .await;
+    let health = provider.check().await;
+    assert_eq!(
+        health,
+        Health::Ok {
+            models: 2,
+            more: false
+        }
+    );
+    assert_eq!(health.to_string(), "ok (2 models)");
+    let sent = probed(&server, "/v1/models").await;
+    assert_eq!(
+        sent.headers.get("authorization").unwrap(),
+        &format!("Bearer {OPENAI_KEY}")
+    );
+    assert_key_only_in(&sent, "authorization", OPENAI_KEY);
+
+    let (server, provider) = anthropic(2).await;
+    serve_get(
+        &server,
+        "/v1/models",
+        200,
+        r#"{"data": [{"id": "claude-sonnet-4-5"}], "has_more": true}"#,
+    )
+    .await;
+    assert_eq!(provider.check().await.to_string(), "ok (1+ models)");
+    let sent = probed(&server, "/v1/models").await;
+    assert_eq!(sent.headers.get("anthropic-version").unwrap(), "2023-06-01");
+    assert_key_only_in(&sent, "x-api-key", ANTHROPIC_KEY);
+
+    let (server, provider) = gemini(2).await;
+    serve_get(
+        &server,
+        "/v1beta/models",
+        200,
+        r#"{"models": [{"name": "models/gemini-2.5-flash"}], "nextPageToken": "x"}"#,
+    )
+    .await;
+    assert_eq!(
+        provider.check().await,
+        Health::Ok {
+            models: 1,
+            more: true
+        }
+    );
+    let sent = probed(&server, "/v1beta/models").await;
+    assert_eq!(sent.url.query(), Some("pageSize=1"));
+    assert_key_only_in(&sent, "x-goog-api-key", GEMINI_KEY);
+
+    let server = mock::server().await;
+    let provider = OllamaProvider::new("ollama", &settings(&server.uri(), None, 2)).unwrap();
+    serve_get(
+        &server,
+        "/api/tags",
+        200,
+        r#"{"models": [{"name": "llama3.2:latest"}]}"#,
+    )
+    .await;
+    assert_eq!(provider.check().await.to_string(), "ok (1 model)");
+    let sent = probed(&server, "/api/tags").await;
+    assert!(sent.headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn a_rejected_key_is_reported_without_the_key() {
+    let (server, provider) = openai(2).await;
+    let echo = format!(
+        r#"{{"error": {{"message": "Incorrect API key provided: {OPENAI_KEY}", "code": "invalid_api_key"}}}}"#
+    );
+    serve_get(&server, "/v1/models", 401, &echo).await;
+    let health = provider.check().await;
+    let text = health.to_string();
+    assert!(matches!(health, Health::KeyRejected(_)), "{health:?}");
+    assert!(
+        text.starts_with("key rejected: Incorrect API key provided"),
+        "{text}"
+    );
+    assert!(!text.contains(OPENAI_KEY), "{text}");
+    assert!(!health.is_healthy());
+    probed(&server, "/v1/models").await;
+
+    let (server, provider) = anthropic(2).await;
+    serve_get(
+        &server,
+        "/v1/models",
+        403,
+        r#"{"type": "error", "error": {"type": "permission_error", "message": "not allowed"}}"#,
+    )
+    .await;
+    assert!(matches!(provider.check().await, Health::KeyRejected(_)));
+
+    // Gemini refuses a bad key with a 400 that names the reason.
+    let (server, provider) = gemini(2).await;
+    serve_get(
+        &server,
+        "/v1beta/models",
+        400,
+        &fixture("gemini/error_400_api_key_invalid.json"),
+    )
+    .await;
+    assert!(matches!(provider.check().await, Health::KeyRejected(_)));
+
+    // A server that is not a model API (wrong base_url) is not healthy either.
+    let (server, provider) = openai(2).await;
+    serve_get(&server, "/v1/models", 200, r#"{"status": "ok"}"#).await;
+    let health = provider.check().await;
+    assert!(
+        health.to_string().contains("without a model list"),
+        "{health}"
+    );
+    assert!(!health.is_healthy());
+}
+
+#[tokio::test]
+async fn an_unreachable_or_silent_provider_is_reported_within_the_bound() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/v1");
+    let provider = OpenAiProvider::new("local", &settings(&base, None, 2)).unwrap();
+    let text = provider.check().await.to_string();
+    assert!(
+        text.starts_with(&format!("unreachable: http://127.0.0.1:{port}")),
+        "{text}"
+    );
+
+    // The probe takes at most its bound (or the provider's shorter request timeout).
+    let server = server().await;
+    wiremock::Mock::given(method("GET"))
+        .and(path("/api/tags"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let quick = settings(&server.uri(), None, 2).with_timeout(Duration::from_secs(1));
+    let provider = OllamaProvider::new("ollama", &quick).unwrap();
+    let started = Instant::now();
+    let health = provider.check().await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(health.to_string(), "unreachable: no answer within 1 s");
+}
+
+#[tokio::test]
+async fn switchyard_check_probes_every_provider_and_fails_on_one() {
+    use switchyard::app::{App, Overrides};
+    use switchyard::config::{ConfigSource, Loaded, load::parse};
+
+    let good = server().await;
+    serve_get(&good, "/v1/models", 200, r#"{"data": [{"id": "m"}]}"#).await;
+    let bad = server().await;
+    serve_get(&bad, "/v1/models", 401, r#"{"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}"#).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, ANTHROPIC_KEY).unwrap();
+    // Every built-in id is configured, so no key in the test's environment adds a provider;
+    // "gemini" here is an Ollama without its /api/tags (a wrong base_url).
+    let toml = format!(
+        r#"
+[notes]
+enabled = false
+[providers.openai]
+type = "openai"
+base_url = "{}/v1"
+[providers.anthropic]
+type = "anthropic"
+base_url = "{}"
+api_key = "file:{}"
+[providers.gemini]
+type = "ollama"
+base_url = "{}"
+"#,
+        good.uri(),
+        bad.uri(),
+        key_file.display(),
+        good.uri()
+    );
+    let config = parse(&toml).unwrap();
+    let overrides = Overrides {
+        data_dir: Some(dir.path().join("data")),
+        ..Overrides::default()
+    };
+    let app = App::build(
+        Loaded::from_config(config, ConfigSource::Embedded),
+        &overrides,
+    )
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    let healthy = switchyard::cli::check::run(&app, &mut out).await.unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!healthy, "{text}");
+    assert!(text.contains("provider   kind       status"), "{text}");
+    assert!(
+        text.contains("openai     openai     ok (1 model)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("anthropic  anthropic  key rejected: invalid x-api-key"),
+        "{text}"
+    );
+    assert!(text.contains("gemini     ollama     failed: "), "{text}");
+    assert!(!text.contains(ANTHROPIC_KEY), "{text}");
+    assert_key_only_in(&received(&bad).await[0], "x-api-key", ANTHROPIC_KEY);
 }

@@ -1,8 +1,12 @@
-//! `switchyard check`: configuration problems all at once, then each connector's check.
+//! `switchyard check`: configuration problems all at once, then each connector's check and
+//! each model provider's probe (reachability and key, one listing request each, at most
+//! [`PROBE_TIMEOUT`], all at once).
 
 use std::io::Write;
+use std::sync::Arc;
 
 use crate::app::App;
+use crate::delegate::provider::{Health, PROBE_TIMEOUT};
 
 /// Print the report; returns whether everything is healthy.
 pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
@@ -21,7 +25,7 @@ pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
     for warning in &app.warnings {
         writeln!(out, "warning:  {warning}")?;
     }
-    let reports = app.registry.check_all().await;
+    let (reports, probes) = tokio::join!(app.registry.check_all(), probe_providers(app));
     let id_width = reports
         .iter()
         .map(|(id, _, _)| id.len())
@@ -47,7 +51,99 @@ pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
     if reports.is_empty() {
         writeln!(out, "(no connectors configured)")?;
     }
+    if let Some(probes) = &probes {
+        healthy &= write_providers(probes, out)?;
+    }
     writeln!(out)?;
     writeln!(out, "{} tools published", app.registry.tools().len())?;
     Ok(healthy)
+}
+
+/// Each configured provider (and each built-in one whose key is in the environment) with what
+/// its probe found; `None` when delegation is disabled.
+async fn probe_providers(app: &App) -> Option<Vec<(String, &'static str, Health)>> {
+    let providers = app.delegation()?.providers();
+    let probes = providers
+        .ids()
+        .filter_map(|id| providers.get(id))
+        .map(|provider| {
+            let provider = Arc::clone(provider);
+            async move {
+                // The probe bounds itself; this is the backstop for one that does not.
+                let health = tokio::time::timeout(PROBE_TIMEOUT, provider.check())
+                    .await
+                    .unwrap_or_else(|_| {
+                        Health::Unreachable(format!(
+                            "no answer within {} s",
+                            PROBE_TIMEOUT.as_secs()
+                        ))
+                    });
+                (provider.id().to_owned(), provider.kind(), health)
+            }
+        });
+    Some(futures::future::join_all(probes).await)
+}
+
+/// The providers' table; returns whether every provider is healthy.
+fn write_providers(
+    probes: &[(String, &'static str, Health)],
+    out: &mut impl Write,
+) -> std::io::Result<bool> {
+    let id_width = probes
+        .iter()
+        .map(|(id, _, _)| id.len())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    writeln!(out)?;
+    writeln!(out, "{:<id_width$}  {:<9}  status", "provider", "kind")?;
+    let mut healthy = true;
+    for (id, kind, health) in probes {
+        healthy &= health.is_healthy();
+        writeln!(out, "{id:<id_width$}  {kind:<9}  {health}")?;
+    }
+    if probes.is_empty() {
+        writeln!(
+            out,
+            "(no model providers configured; `switchyard models` says how to add one)"
+        )?;
+    }
+    Ok(healthy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_providers;
+    use crate::delegate::provider::Health;
+
+    #[test]
+    fn a_failed_provider_makes_the_check_fail() {
+        let probes = vec![
+            (
+                "claude".to_owned(),
+                "anthropic",
+                Health::Ok {
+                    models: 20,
+                    more: true,
+                },
+            ),
+            (
+                "local".to_owned(),
+                "openai",
+                Health::Unreachable("refused".into()),
+            ),
+        ];
+        let mut out = Vec::new();
+        assert!(!write_providers(&probes, &mut out).unwrap());
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("claude    anthropic  ok (20+ models)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("local     openai     unreachable: refused"),
+            "{text}"
+        );
+        assert!(write_providers(&probes[..1], &mut Vec::new()).unwrap());
+    }
 }

@@ -22,12 +22,15 @@ use switchyard_core::CallContext;
 
 use crate::delegate::engine::CLIENT_MODEL;
 use crate::delegate::provider::{
-    ChatRequest, ChatResponse, ChatRole, FinishReason, Provider, ProviderError,
+    ChatRequest, ChatResponse, ChatRole, FinishReason, Health, Provider, ProviderError,
 };
 use crate::delegate::usage::Usage;
 
 /// The key of our sampling request in an input-required result (2026-07-28).
 pub const INPUT_KEY: &str = "delegate_sampling";
+
+/// The client's model exists only inside a session, so `switchyard check` has nothing to probe.
+const NOT_CHECKABLE: Health = Health::NotCheckable("the client's model, lent per request");
 
 /// How the client's model can be reached for this request, if at all.
 pub enum ClientModel {
@@ -182,6 +185,10 @@ impl Provider for ClientSampler {
         "client"
     }
 
+    async fn check(&self) -> Health {
+        NOT_CHECKABLE
+    }
+
     async fn complete(
         &self,
         request: &ChatRequest,
@@ -223,6 +230,10 @@ impl Provider for DeferredSampler {
         "client"
     }
 
+    async fn check(&self) -> Health {
+        NOT_CHECKABLE
+    }
+
     async fn complete(
         &self,
         request: &ChatRequest,
@@ -250,6 +261,10 @@ impl Provider for ReplaySampler {
 
     fn kind(&self) -> &'static str {
         "client"
+    }
+
+    async fn check(&self) -> Health {
+        NOT_CHECKABLE
     }
 
     async fn complete(

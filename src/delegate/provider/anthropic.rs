@@ -6,6 +6,7 @@
 //!   (Anthropic bills them a little higher: 1.25× for the 5-minute cache).
 //! - Thinking tokens are inside `output_tokens` and not reported apart: reasoning stays 0.
 //! - 529 `overloaded_error` is retried like a 5xx, then reported as unavailable.
+//! - `switchyard check` probes `GET /v1/models` with the same headers (one page, `has_more`).
 
 use async_trait::async_trait;
 use reqwest::Url;
@@ -15,7 +16,7 @@ use switchyard_core::CallContext;
 
 use super::failure::classify_status;
 use super::http::{HttpClient, HttpSettings, secret_header};
-use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Provider, ProviderError};
+use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Health, Provider, ProviderError};
 use crate::delegate::usage::Usage;
 
 /// The API version sent with every request.
@@ -25,6 +26,7 @@ pub const API_VERSION: &str = "2023-06-01";
 pub struct AnthropicProvider {
     http: HttpClient,
     url: Url,
+    models_url: Url,
 }
 
 impl AnthropicProvider {
@@ -43,13 +45,18 @@ impl AnthropicProvider {
             HeaderValue::from_static(API_VERSION),
         );
         let http = HttpClient::new(id, settings, headers, classify_status)?;
-        let path = if http.base_path().ends_with("/v1") {
-            "messages"
+        let version = if http.base_path().ends_with("/v1") {
+            ""
         } else {
-            "v1/messages"
+            "v1/"
         };
-        let url = http.endpoint(path);
-        Ok(AnthropicProvider { http, url })
+        let url = http.endpoint(&format!("{version}messages"));
+        let models_url = http.endpoint(&format!("{version}models"));
+        Ok(AnthropicProvider {
+            http,
+            url,
+            models_url,
+        })
     }
 }
 
@@ -164,5 +171,11 @@ impl Provider for AnthropicProvider {
             finish: finish(answer.stop_reason.as_deref()),
             model: answer.model,
         })
+    }
+
+    async fn check(&self) -> Health {
+        self.http
+            .probe_listing(&self.models_url, "data", Some("has_more"))
+            .await
     }
 }

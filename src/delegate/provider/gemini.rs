@@ -7,6 +7,7 @@
 //! - A prompt blocked by the safety filter (`promptFeedback.blockReason`, no candidates) is
 //!   [`ProviderError::Blocked`]; an answer stopped by it (`SAFETY` …) is a content-filter finish.
 //! - A bad key is a 400 with reason `API_KEY_INVALID`: unauthorized, not a rejected request.
+//! - `switchyard check` probes `GET /v1beta/models?pageSize=1` with the same key header.
 
 use async_trait::async_trait;
 use reqwest::header::{HeaderMap, HeaderName};
@@ -16,7 +17,7 @@ use switchyard_core::uri::encode_segment;
 
 use super::failure::{Failure, FailureClass, classify_status};
 use super::http::{HttpClient, HttpSettings, secret_header};
-use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Provider, ProviderError};
+use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Health, Provider, ProviderError};
 use crate::delegate::usage::Usage;
 
 /// A Gemini provider instance.
@@ -279,5 +280,16 @@ impl Provider for GeminiProvider {
             finish: finish(candidate.finish_reason.as_deref()),
             model: answer.model_version,
         })
+    }
+
+    async fn check(&self) -> Health {
+        let mut url = self
+            .http
+            .endpoint(&format!("{}models", self.version_prefix));
+        // One model is enough to know the key works; the page token says whether there are more.
+        url.set_query(Some("pageSize=1"));
+        self.http
+            .probe_listing(&url, "models", Some("nextPageToken"))
+            .await
     }
 }

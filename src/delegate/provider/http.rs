@@ -10,15 +10,16 @@
 use std::sync::Once;
 use std::time::Duration;
 
-use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use switchyard_core::{CallContext, Secret};
 
-use super::ProviderError;
 use super::failure::{Failure, FailureClass};
 use super::retry::{MAX_RETRY_WAIT, MIN_ATTEMPT, backoff, retry_after};
+use super::{Health, PROBE_TIMEOUT, ProviderError};
 
 /// Time one request may take unless configured (`timeout_secs`).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -256,6 +257,38 @@ impl HttpClient {
             .map_err(|err| self.protocol(format!("the answer is not the expected JSON: {err}")))
     }
 
+    /// Probe with one `GET url` (no retries, within [`PROBE_TIMEOUT`] or the request timeout
+    /// when shorter) that should answer a model listing: a JSON object whose array `list` holds
+    /// the models, and whose `more` field, when given, is true (or a non-empty page token) if
+    /// there are further pages.
+    pub async fn probe_listing(&self, url: &Url, list: &str, more: Option<&str>) -> Health {
+        let limit = PROBE_TIMEOUT.min(self.timeout);
+        let answer = match self.attempt(Method::GET, url, None, limit).await {
+            Attempt::Done(answer) => answer,
+            Attempt::Fatal(error) | Attempt::Retry(error, _) => return Health::from_error(&error),
+        };
+        let Ok(json) = serde_json::from_slice::<Value>(&answer) else {
+            return Health::Failed(format!("{} did not answer JSON", url.path()));
+        };
+        let Some(models) = json.get(list).and_then(Value::as_array) else {
+            return Health::Failed(format!(
+                "{} answered without a model list (is base_url right?)",
+                url.path()
+            ));
+        };
+        let more = more
+            .and_then(|field| json.get(field))
+            .is_some_and(|value| match value {
+                Value::Bool(more) => *more,
+                Value::String(token) => !token.is_empty(),
+                _ => false,
+            });
+        Health::Ok {
+            models: models.len(),
+            more,
+        }
+    }
+
     /// The error for a failure the provider reported in a successful response's body.
     pub fn error_for(&self, failure: &Failure) -> ProviderError {
         failure.to_error(&self.provider, (self.classify)(failure))
@@ -301,7 +334,7 @@ impl HttpClient {
             let outcome = tokio::select! {
                 biased;
                 () = ctx.cancel.cancelled() => return Err(cancelled()),
-                outcome = self.attempt(url, &body, limit) => outcome,
+                outcome = self.attempt(Method::POST, url, Some(&body), limit) => outcome,
             };
             let (error, retry_after) = match outcome {
                 Attempt::Done(answer) => return Ok(answer),
@@ -331,15 +364,24 @@ impl HttpClient {
         }
     }
 
-    async fn attempt(&self, url: &Url, body: &[u8], limit: Duration) -> Attempt {
-        let request = self
+    async fn attempt(
+        &self,
+        method: Method,
+        url: &Url,
+        body: Option<&[u8]>,
+        limit: Duration,
+    ) -> Attempt {
+        let mut request = self
             .client
-            .post(url.clone())
+            .request(method, url.clone())
             .headers(self.headers.clone())
-            .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
-            .timeout(limit)
-            .body(body.to_vec());
+            .timeout(limit);
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
         let response = match request.send().await {
             Ok(response) => response,
             Err(err) if err.is_timeout() => return Attempt::Fatal(self.timeout_error(limit)),

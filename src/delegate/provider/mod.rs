@@ -2,7 +2,7 @@
 //!
 //! | file | role |
 //! |---|---|
-//! | `mod.rs` | [`Provider`], [`ChatRequest`], [`ChatResponse`], [`ProviderError`] |
+//! | `mod.rs` | [`Provider`], [`ChatRequest`], [`ChatResponse`], [`ProviderError`], [`Health`] |
 //! | `http.rs` | the shared HTTP client: timeouts, bounded retries honouring Retry-After |
 //! | `openai.rs` | OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter) |
 //! | `anthropic.rs` | Anthropic Messages |
@@ -231,6 +231,68 @@ impl ProviderError {
     }
 }
 
+/// The most one provider's probe may take (`switchyard check`).
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a provider's probe found: reachability and whether the key is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    /// Reached, key accepted: the models it listed (`more` when it said there are more pages).
+    Ok {
+        /// Models in the listing.
+        models: usize,
+        /// Whether the listing was one page of several.
+        more: bool,
+    },
+    /// Reached; the key was refused (what the provider said, never the key).
+    KeyRejected(String),
+    /// Not reached (refused, no route, no answer in time).
+    Unreachable(String),
+    /// Reached, but it failed otherwise (5xx, rate limit, not a model listing).
+    Failed(String),
+    /// Nothing to probe ahead of a call (the client's model, lent per request).
+    NotCheckable(&'static str),
+}
+
+impl Health {
+    /// Whether it counts as healthy (a provider that cannot be probed is not a failure).
+    pub fn is_healthy(&self) -> bool {
+        matches!(self, Health::Ok { .. } | Health::NotCheckable(_))
+    }
+
+    /// What a probe's failure means for its health.
+    pub fn from_error(error: &ProviderError) -> Health {
+        match error {
+            ProviderError::Unauthorized { message, .. } => Health::KeyRejected(message.clone()),
+            ProviderError::Transport { message, .. } => Health::Unreachable(message.clone()),
+            ProviderError::Timeout { seconds, .. } => {
+                Health::Unreachable(format!("no answer within {seconds} s"))
+            }
+            other => Health::Failed(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Health {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Health::Ok { models, more } => {
+                let plus = if *more { "+" } else { "" };
+                let noun = if *models == 1 && !more {
+                    "model"
+                } else {
+                    "models"
+                };
+                write!(f, "ok ({models}{plus} {noun})")
+            }
+            Health::KeyRejected(message) => write!(f, "key rejected: {message}"),
+            Health::Unreachable(message) => write!(f, "unreachable: {message}"),
+            Health::Failed(message) => write!(f, "failed: {message}"),
+            Health::NotCheckable(why) => write!(f, "not checkable ({why})"),
+        }
+    }
+}
+
 /// A model provider instance.
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -246,6 +308,13 @@ pub trait Provider: Send + Sync {
         request: &ChatRequest,
         ctx: &CallContext,
     ) -> Result<ChatResponse, ProviderError>;
+
+    /// Probe reachability and key validity with one cheap request that generates nothing (a
+    /// model listing), within [`PROBE_TIMEOUT`] and without retries. Providers with nothing to
+    /// probe ahead of a call keep this default.
+    async fn check(&self) -> Health {
+        Health::NotCheckable("nothing to probe before a call")
+    }
 }
 
 /// The providers that can serve calls now, by id.

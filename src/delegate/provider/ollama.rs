@@ -6,6 +6,7 @@
 //! - `done_reason: "length"` is a cut answer; an unknown model is a 404 `{"error": …}`, which
 //!   maps to a rejected request with Ollama's "try pulling it first".
 //! - A key is optional (Ollama behind a proxy, or a hosted Ollama) and sent as a bearer token.
+//! - `switchyard check` probes `GET /api/tags` (the models pulled).
 
 use async_trait::async_trait;
 use reqwest::Url;
@@ -15,13 +16,14 @@ use switchyard_core::CallContext;
 
 use super::failure::{Failure, classify_status};
 use super::http::{HttpClient, HttpSettings, secret_header};
-use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Provider, ProviderError};
+use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Health, Provider, ProviderError};
 use crate::delegate::usage::Usage;
 
 /// An Ollama provider instance.
 pub struct OllamaProvider {
     http: HttpClient,
     url: Url,
+    tags_url: Url,
 }
 
 impl OllamaProvider {
@@ -36,13 +38,18 @@ impl OllamaProvider {
             );
         }
         let http = HttpClient::new(id, settings, headers, classify_status)?;
-        let path = if http.base_path().ends_with("/api") {
-            "chat"
+        let api = if http.base_path().ends_with("/api") {
+            ""
         } else {
-            "api/chat"
+            "api/"
         };
-        let url = http.endpoint(path);
-        Ok(OllamaProvider { http, url })
+        let url = http.endpoint(&format!("{api}chat"));
+        let tags_url = http.endpoint(&format!("{api}tags"));
+        Ok(OllamaProvider {
+            http,
+            url,
+            tags_url,
+        })
     }
 }
 
@@ -148,5 +155,11 @@ impl Provider for OllamaProvider {
             finish: finish(answer.done_reason.as_deref()),
             model: answer.model,
         })
+    }
+
+    async fn check(&self) -> Health {
+        self.http
+            .probe_listing(&self.tags_url, "models", None)
+            .await
     }
 }

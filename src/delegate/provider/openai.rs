@@ -2,6 +2,7 @@
 //! llama.cpp server, LM Studio, OpenRouter and Ollama's `/v1`.
 //!
 //! - The key, when configured, goes as `Authorization: Bearer`.
+//! - `switchyard check` probes `GET {base_url}/models` (every compatible server lists there).
 //! - The output bound is `max_completion_tokens` for api.openai.com (its reasoning models
 //!   refuse `max_tokens`) and `max_tokens` elsewhere (what every compatible server reads; some
 //!   do not know the newer name).
@@ -18,13 +19,14 @@ use switchyard_core::CallContext;
 use super::failure::status_of;
 use super::failure::{Failure, FailureClass, classify_status};
 use super::http::{HttpClient, HttpSettings, secret_header};
-use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Provider, ProviderError};
+use super::{ChatRequest, ChatResponse, ChatRole, FinishReason, Health, Provider, ProviderError};
 use crate::delegate::usage::Usage;
 
 /// An OpenAI-compatible provider instance.
 pub struct OpenAiProvider {
     http: HttpClient,
     url: Url,
+    models_url: Url,
     max_completion_tokens: bool,
 }
 
@@ -41,10 +43,12 @@ impl OpenAiProvider {
         }
         let http = HttpClient::new(id, settings, headers, classify)?;
         let url = http.endpoint("chat/completions");
+        let models_url = http.endpoint("models");
         let max_completion_tokens = settings.base_url.host_str() == Some("api.openai.com");
         Ok(OpenAiProvider {
             http,
             url,
+            models_url,
             max_completion_tokens,
         })
     }
@@ -237,6 +241,12 @@ impl Provider for OpenAiProvider {
             finish,
             model: answer.model,
         })
+    }
+
+    async fn check(&self) -> Health {
+        self.http
+            .probe_listing(&self.models_url, "data", None)
+            .await
     }
 }
 
