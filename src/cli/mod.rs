@@ -1,4 +1,4 @@
-//! The command line: `serve`, `check`, `tools`, `eval`.
+//! The command line: `serve`, `check`, `tools`, `models`, `eval`.
 //!
 //! | file | role |
 //! |---|---|
@@ -10,34 +10,51 @@
 //! | `eval.rs` | `switchyard eval` |
 
 pub mod check;
-pub mod models;
 pub mod eval;
+pub mod models;
 pub mod serve;
 pub mod tools;
 
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::Overrides;
 use crate::config::model::LogFormat;
 
-/// Switchyard: one MCP server for your development context (git history and code, shared
-/// notes, and more), over stdio for one developer or HTTP for a team.
+/// The help heading of the options every command takes, listed after a command's own.
+const GLOBAL: &str = "Global options";
+
+/// One MCP server for your development context (git history and code, forges, shared notes,
+/// cross-source search) and for model delegation (each sub-task goes to the model whose cost,
+/// speed, quality and data clearance fit it), over stdio for one developer or HTTP for a team.
 #[derive(Debug, Parser)]
-#[command(name = "switchyard", version, about, long_about = None, propagate_version = true)]
+#[command(name = "switchyard", version, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Configuration file. Default: ./switchyard.toml, then the user config dir
     /// (~/.config/switchyard/switchyard.toml on Linux), then the embedded default
     /// (the git repository you are in, plus workspace notes).
-    #[arg(long, global = true, env = "SWITCHYARD_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "SWITCHYARD_CONFIG",
+        value_name = "PATH",
+        help_heading = GLOBAL
+    )]
     pub config: Option<PathBuf>,
     /// Log level or filter (error, warn, info, debug, trace, or e.g. switchyard=debug,rmcp=warn).
     /// Overrides RUST_LOG and [logging] level. Logs always go to stderr.
-    #[arg(long, global = true, value_name = "LEVEL")]
+    #[arg(long, global = true, value_name = "LEVEL", help_heading = GLOBAL)]
     pub log_level: Option<String>,
     /// Log line format on stderr.
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = GLOBAL
+    )]
     pub log_format: Option<LogFormat>,
     /// What to do.
     #[command(subcommand)]
@@ -51,18 +68,20 @@ pub enum Command {
     /// with --http (Streamable HTTP at /mcp, legacy SSE at /sse + /message, health at /healthz).
     Serve(ServeArgs),
     /// Load the configuration, report every problem with the key that is wrong, then check
-    /// each connector (can it open its repositories, reach its service) and print a table.
-    /// Exits non-zero when anything is wrong.
+    /// each connector (can it open its repositories, reach its service) and each model provider
+    /// (is it reachable, is its key accepted) and print a table. Exits non-zero when anything
+    /// is wrong.
     Check(SourceArgs),
     /// List the tool catalog: each tool's name, summary and the approximate token size of
     /// its schema, and the total a client pays to load them all.
     Tools(ToolsArgs),
-    /// Run evaluation suites (cases with checks) over candidate models and save a scorecard
-    /// per task and model (pass rate, p50 latency, mean cost) for routing to read.
-    Eval(EvalArgs),
     /// The model catalog delegation routes over: tier, provider (and whether it is
     /// configured), prices per million tokens, context window, data clearance, scorecards.
     Models(ModelsArgs),
+    /// Run evaluation suites (cases with checks) over candidate models and save a scorecard
+    /// per task and model (pass rate, p50 latency, mean cost) for routing to read. Exits
+    /// non-zero when a model answers no case of a task.
+    Eval(EvalArgs),
 }
 
 /// Where sources come from (shared by every command).
@@ -73,8 +92,8 @@ pub struct SourceArgs {
     /// without configured ones, the repository containing the working directory.
     #[arg(long = "repo", value_name = "[NAME=]PATH")]
     pub repos: Vec<String>,
-    /// Data directory of the embedded store (notes). Default: the user data dir
-    /// (~/.local/share/switchyard on Linux). Processes sharing it share notes.
+    /// Data directory of the embedded store (notes, model scorecards). Default: the user data
+    /// dir (~/.local/share/switchyard on Linux). Processes sharing it share them.
     #[arg(long, env = "SWITCHYARD_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 }
@@ -131,11 +150,21 @@ pub struct EvalArgs {
     /// one, cases with rubric checks are left out.
     #[arg(long, value_name = "ID")]
     pub judge: Option<String>,
-    /// Cases in flight at once.
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    /// Cases in flight at once (1 to 1024).
+    #[arg(
+        long,
+        default_value_t = 4,
+        value_name = "N",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=1024)
+    )]
     pub concurrency: usize,
-    /// Seconds one model call may take before the case fails.
-    #[arg(long, default_value_t = 120, value_name = "SECS")]
+    /// Seconds one model call may take before the case fails (1 to 86400).
+    #[arg(
+        long,
+        default_value_t = 120,
+        value_name = "SECS",
+        value_parser = RangedU64ValueParser::<u64>::new().range(1..=86_400)
+    )]
     pub case_timeout_secs: u64,
     /// List the suites, cases and models that would run and the most it could cost; call
     /// no model.
