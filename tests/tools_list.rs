@@ -138,3 +138,120 @@ async fn read_only_hides_every_writing_tool() {
             .any(|t| t.name == "note_add" || t.name == "note_delete")
     );
 }
+
+/// Two GitHub instances (github.com and an enterprise host) and one GitLab, writes off, beside
+/// the built-in notes, context and delegation tools: the tool list does not grow with the number
+/// of instances, stays within 40 tools and 10,000 tokens, and every schema is a flat object.
+#[tokio::test]
+async fn tools_list_with_two_github_instances_and_one_gitlab() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = dir.path().join("token");
+    std::fs::write(&token, "test-token\n").expect("write");
+    let token = token.display().to_string();
+    let build = |text: String| {
+        let data = dir.path().join("data");
+        async move {
+            let config = parse(&text).expect("parses");
+            let overrides = Overrides {
+                repos: Vec::new(),
+                data_dir: Some(data),
+                conformance: false,
+            };
+            App::build(
+                Loaded::from_config(config, ConfigSource::Embedded),
+                &overrides,
+            )
+            .await
+            .expect("app builds")
+        }
+    };
+    let one_each = build(format!(
+        r#"
+[connectors.github]
+type = "github"
+token = "file:{token}"
+
+[connectors.gitlab]
+type = "gitlab"
+token = "file:{token}"
+"#
+    ))
+    .await;
+    let two_github = build(format!(
+        r#"
+[connectors.github]
+type = "github"
+token = "file:{token}"
+default = true
+
+[connectors.ghes]
+type = "github"
+base_url = "https://ghes.example.com/api/v3"
+token = "file:{token}"
+
+[connectors.gitlab]
+type = "gitlab"
+token = "file:{token}"
+"#
+    ))
+    .await;
+    let names = |app: &App| -> Vec<String> {
+        app.server()
+            .published_tools()
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&one_each),
+        names(&two_github),
+        "a second GitHub instance must not add tools"
+    );
+    let tools = two_github.server().published_tools();
+    assert!(tools.len() <= 40, "{} tools", tools.len());
+    let tokens: usize = tools
+        .iter()
+        .map(|t| serde_json::to_string(t).expect("serialises").len() / 4)
+        .sum();
+    assert!(tokens < 10_000, "tools/list is ~{tokens} tokens");
+    for tool in &tools {
+        assert_eq!(
+            tool.input_schema.get("type").and_then(|t| t.as_str()),
+            Some("object"),
+            "{}",
+            tool.name
+        );
+        for combinator in ["anyOf", "oneOf", "allOf"] {
+            assert!(
+                !tool.input_schema.contains_key(combinator),
+                "{} has a top-level {combinator}",
+                tool.name
+            );
+        }
+    }
+    // Only the GitHub tools take `instance`, an enum of the two ids with the default first.
+    for tool in &tools {
+        let instance = tool
+            .input_schema
+            .get("properties")
+            .and_then(|p| p.get("instance"));
+        if tool.name.starts_with("github_") {
+            let ids = instance
+                .and_then(|i| i.get("enum"))
+                .unwrap_or_else(|| panic!("{} has no instance enum", tool.name));
+            assert_eq!(ids, &serde_json::json!(["github", "ghes"]), "{}", tool.name);
+        } else {
+            assert!(instance.is_none(), "{} takes an instance", tool.name);
+        }
+    }
+    assert!(
+        !tools.iter().any(|t| t.name.ends_with("create_issue")
+            || t.name.ends_with("comment_issue")
+            || t.name.ends_with("update_issue")),
+        "writes are off"
+    );
+    insta::assert_json_snapshot!(
+        "tools_list_forges",
+        serde_json::json!({ "tokens": tokens, "count": tools.len(), "tools": tools })
+    );
+}
