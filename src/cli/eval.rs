@@ -87,6 +87,15 @@ pub enum EvalError {
     /// The report could not be written.
     #[error("cannot write the report: {0}")]
     Write(#[from] std::io::Error),
+    /// Some model answered no case of a task (the other scorecards were saved).
+    #[error(
+        "no answer to any case from {}; see the failures above",
+        unanswered.join(", ")
+    )]
+    NoAnswers {
+        /// `model (task, …)` for each model that answered no case of those tasks.
+        unanswered: Vec<String>,
+    },
 }
 
 /// Run `switchyard eval` and write the report to `out`.
@@ -141,7 +150,27 @@ pub async fn run(
         report.scorecards.len(),
         store.path().display()
     )?;
-    Ok(())
+    let unanswered = unanswered(&report.unmeasured);
+    if unanswered.is_empty() {
+        Ok(())
+    } else {
+        Err(EvalError::NoAnswers { unanswered })
+    }
+}
+
+/// `model (task, …)` for each model in the (task, model) pairs without an answer, in order.
+fn unanswered(unmeasured: &[(String, String)]) -> Vec<String> {
+    let mut by_model: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (task, model) in unmeasured {
+        match by_model.iter_mut().find(|(m, _)| m == model) {
+            Some((_, tasks)) => tasks.push(task),
+            None => by_model.push((model, vec![task])),
+        }
+    }
+    by_model
+        .into_iter()
+        .map(|(model, tasks)| format!("{model} ({})", tasks.join(", ")))
+        .collect()
 }
 
 /// What a run will do.

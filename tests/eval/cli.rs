@@ -3,11 +3,15 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use switchyard::cli::{EvalArgs, SourceArgs};
+use clap::Parser;
+use switchyard::cli::eval::EvalError;
+use switchyard::cli::{Cli, EvalArgs, SourceArgs};
 use switchyard::config::model::DelegateConfig;
 use switchyard::delegate::accounting::RecordingHook;
 use switchyard::delegate::money::Micros;
-use switchyard::delegate::provider::Providers;
+use switchyard::delegate::provider::http::HttpSettings;
+use switchyard::delegate::provider::openai::OpenAiProvider;
+use switchyard::delegate::provider::{Provider, Providers};
 use switchyard::delegate::service::Delegation;
 use switchyard::store::Store;
 
@@ -30,15 +34,25 @@ fn eval_args(suites: PathBuf, models: &[&str]) -> EvalArgs {
 }
 
 async fn delegation(dir: &std::path::Path, judge: Option<&str>) -> Delegation {
-    let store = Store::open(&dir.join("data")).await.expect("a store");
-    let mut providers = Providers::default();
-    providers.insert(Arc::new(Scripted::new("fake", |prompt| {
+    let fake: Arc<dyn Provider> = Arc::new(Scripted::new("fake", |prompt| {
         Ok(if prompt.contains("FAIL") {
             "Nope".into()
         } else {
             "Fix the thing".into()
         })
-    })));
+    }));
+    delegation_with(dir, judge, fake).await
+}
+
+/// A delegation whose models `m-paid` and `m-free` are served by `fake`.
+async fn delegation_with(
+    dir: &std::path::Path,
+    judge: Option<&str>,
+    fake: Arc<dyn Provider>,
+) -> Delegation {
+    let store = Store::open(&dir.join("data")).await.expect("a store");
+    let mut providers = Providers::default();
+    providers.insert(fake);
     providers.insert(Arc::new(Scripted::new("judge", |_| {
         Ok("{\"pass\": true, \"reason\": \"fine\"}".into())
     })));
@@ -247,4 +261,89 @@ async fn a_judge_is_checked_only_when_a_case_needs_one() {
             .starts_with("judge \"m-judgy\" is not a catalog model"),
         "{err}"
     );
+}
+
+#[test]
+fn zero_concurrency_and_a_zero_case_timeout_are_refused() {
+    for (flag, range) in [
+        ("--concurrency", "1..=1024"),
+        ("--case-timeout-secs", "1..=86400"),
+    ] {
+        let err = Cli::try_parse_from(["switchyard", "eval", flag, "0"]).expect_err("0 is refused");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("invalid value '0' for '{flag}")),
+            "{text}"
+        );
+        assert!(text.contains(&format!("0 is not in {range}")), "{text}");
+    }
+    let cli = Cli::try_parse_from([
+        "switchyard",
+        "eval",
+        "--concurrency",
+        "1",
+        "--case-timeout-secs",
+        "1",
+    ])
+    .expect("1 is the least");
+    let switchyard::cli::Command::Eval(args) = cli.command else {
+        panic!("not eval: {:?}", cli.command)
+    };
+    assert_eq!((args.concurrency, args.case_timeout_secs), (1, 1));
+}
+
+#[tokio::test]
+async fn a_model_that_answers_nothing_fails_the_run_and_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let suites = dir.path().join("evals");
+    std::fs::create_dir_all(&suites).expect("suites dir");
+    std::fs::write(suites.join("commit.toml"), TWO_CASES).expect("suite");
+    // A model server that answers too late: the client's deadline and the runner's backstop
+    // race, and whichever wins, each failure is reported once, in one wording.
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(10)),
+        )
+        .mount(&server)
+        .await;
+    let settings = HttpSettings::new(&format!("{}/v1", server.uri()), None).expect("settings");
+    let mock = OpenAiProvider::new("fake", &settings).expect("a provider");
+    let delegation = delegation_with(dir.path(), None, Arc::new(mock)).await;
+    let mut args = eval_args(suites, &["m-paid", "m-judge"]);
+    args.case_timeout_secs = 1;
+    let mut out = Vec::new();
+    let err = switchyard::cli::eval::run(&delegation, &args, &mut out)
+        .await
+        .expect_err("m-paid answered nothing");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(matches!(err, EvalError::NoAnswers { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "no answer to any case from m-paid (commit_message); see the failures above"
+    );
+    assert!(
+        text.contains("commit_message  m-paid   no answer to any case: no scorecard"),
+        "{text}"
+    );
+    assert!(
+        text.contains("commit_message/works on m-paid: no answer within 1 s\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("commit_message/breaks on m-paid: no answer within 1 s\n"),
+        "{text}"
+    );
+    assert!(!text.contains("did not answer"), "{text}");
+    // The model that answered still gets its scorecard.
+    assert!(text.contains("saved 1 scorecard(s)"), "{text}");
+    let saved = delegation
+        .store()
+        .expect("store")
+        .scorecards()
+        .all()
+        .await
+        .expect("readable");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].model, "m-judge");
 }

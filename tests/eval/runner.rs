@@ -159,3 +159,46 @@ async fn concurrency_is_bounded_and_a_slow_case_times_out() {
         (8, 7)
     );
 }
+
+#[tokio::test]
+async fn a_timeout_reads_the_same_whichever_deadline_ended_it() {
+    let timed_out = |seconds: u64| -> Arc<dyn Provider> {
+        Arc::new(Scripted::new("fake", move |_| {
+            Err(ProviderError::Timeout {
+                provider: "fake".into(),
+                seconds,
+            })
+        }))
+    };
+    let timeout_of = |provider: Arc<dyn Provider>, case_timeout: Duration| async move {
+        let options = RunOptions {
+            case_timeout,
+            ..RunOptions::default()
+        };
+        let report = run(
+            &[suite(TWO_CASES)],
+            &[candidate("m-free", provider)],
+            None,
+            &options,
+            |_| {},
+        )
+        .await
+        .expect("a run");
+        report.results[0].error.clone().expect("an error")
+    };
+    // The provider stopped at the case's deadline (rounded up to a second): the case's figure,
+    // as when the runner's own backstop fires, and no provider wording beside it.
+    assert_eq!(
+        timeout_of(timed_out(1), Duration::from_millis(300)).await,
+        "no answer within 300 ms"
+    );
+    assert_eq!(
+        timeout_of(timed_out(3), Duration::from_secs(3)).await,
+        "no answer within 3 s"
+    );
+    // The provider's own request timeout was shorter: its figure.
+    assert_eq!(
+        timeout_of(timed_out(2), Duration::from_secs(120)).await,
+        "no answer within 2 s"
+    );
+}

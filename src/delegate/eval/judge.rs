@@ -15,7 +15,9 @@ use super::checks::strip_fence;
 use super::suite::Case;
 use crate::delegate::catalog::ModelSpec;
 use crate::delegate::money::Micros;
-use crate::delegate::provider::{ChatMessage, ChatRequest, ChatRole, Preferences, Provider};
+use crate::delegate::provider::{
+    ChatMessage, ChatRequest, ChatRole, Preferences, Provider, ProviderError,
+};
 
 /// The judge's instructions.
 const SYSTEM: &str = "You grade one answer against a rubric. Judge only whether the answer meets \
@@ -86,24 +88,30 @@ impl Judge {
             ResponseBudget::default(),
         );
         let call = self.provider.complete(&request, &ctx);
+        // As for the cases: the provider's deadline and this backstop read the same.
         let response = match tokio::time::timeout(self.timeout, call).await {
             Ok(Ok(response)) => response,
+            Ok(Err(ProviderError::Timeout { seconds, .. })) => {
+                return (self.timed_out(Some(seconds)), Micros::ZERO);
+            }
+            Err(_) => return (self.timed_out(None), Micros::ZERO),
             Ok(Err(err)) => {
                 let reason = format!("the judge {} failed: {err}", self.model.id);
-                return (fail(reason), Micros::ZERO);
-            }
-            Err(_) => {
-                let reason = format!(
-                    "the judge {} did not answer within {}",
-                    self.model.id,
-                    super::runner::seconds(self.timeout)
-                );
                 return (fail(reason), Micros::ZERO);
             }
         };
         let cost = self.model.prices.cost(&response.usage);
         let verdict = parse_verdict(&response.text).unwrap_or_else(fail);
         (verdict, cost)
+    }
+
+    /// The verdict when the judge timed out (`limit`: the provider's own, when it reported one).
+    fn timed_out(&self, limit: Option<u64>) -> Verdict {
+        let within = super::runner::within(limit, self.timeout);
+        fail(format!(
+            "the judge {} did not answer within {within}",
+            self.model.id
+        ))
     }
 }
 

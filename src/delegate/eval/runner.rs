@@ -26,7 +26,7 @@ use super::suite::{Case, Suite};
 use crate::delegate::catalog::ModelSpec;
 use crate::delegate::money::Micros;
 use crate::delegate::provider::{
-    ChatMessage, ChatRequest, ChatRole, FinishReason, Preferences, Provider,
+    ChatMessage, ChatRequest, ChatRole, FinishReason, Preferences, Provider, ProviderError,
 };
 use crate::delegate::scorecard::Scorecard;
 use crate::delegate::usage::Usage;
@@ -303,17 +303,23 @@ async fn run_case(
     };
     let started = Instant::now();
     let call = candidate.provider.complete(&request, &ctx);
+    // The provider's own deadline (the context's) and this backstop race to end a slow call:
+    // either way the case reads the same. A provider timeout shorter than the case's keeps its
+    // own figure.
     let response = match tokio::time::timeout(options.case_timeout, call).await {
         Ok(Ok(response)) => response,
-        Ok(Err(err)) => {
-            result.error = Some(err.to_string());
+        Ok(Err(ProviderError::Timeout { seconds: limit, .. })) => {
+            let within = within(Some(limit), options.case_timeout);
+            result.error = Some(format!("no answer within {within}"));
             return result;
         }
         Err(_) => {
-            result.error = Some(format!(
-                "no answer within {}",
-                seconds(options.case_timeout)
-            ));
+            let within = within(None, options.case_timeout);
+            result.error = Some(format!("no answer within {within}"));
+            return result;
+        }
+        Ok(Err(err)) => {
+            result.error = Some(err.to_string());
             return result;
         }
     };
@@ -328,6 +334,15 @@ async fn run_case(
     result.judge_cost = judge_cost;
     result.answer = Some(response.text);
     result
+}
+
+/// How long a call that timed out was given: `timeout`, or the provider's own `limit` (whole
+/// seconds) when that was shorter.
+pub(crate) fn within(limit: Option<u64>, timeout: Duration) -> String {
+    match limit {
+        Some(limit) if Duration::from_secs(limit) < timeout => format!("{limit} s"),
+        _ => seconds(timeout),
+    }
 }
 
 /// `120 s`, or `300 ms` under a second.
