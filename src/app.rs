@@ -137,9 +137,15 @@ impl App {
             }
         }
         let delegation_parts = config.delegate.enabled.then(|| {
-            let (providers, provider_issues) =
-                build_providers(&config.providers, &|name| std::env::var(name).ok());
-            issues.extend(provider_issues);
+            let built = build_providers(&config.providers, &|name| std::env::var(name).ok());
+            issues.extend(built.issues);
+            for missing in built.missing_keys {
+                warnings.push(format!(
+                    "{}: {}; that provider is unavailable until it is set",
+                    missing.key, missing.message
+                ));
+            }
+            let providers = built.providers;
             let price_file = config
                 .delegate
                 .price_file
@@ -532,6 +538,29 @@ fn check_delegation_names(config: &Config, catalog: &Catalog, issues: &mut Vec<C
     }
     let known = |model: &str| catalog.get(model).is_some() || model == "client";
     let delegate = &config.delegate;
+    // A model whose tier is neither listed nor asked for by any task is reachable only by name:
+    // almost always a typo.
+    let asked_tiers: Vec<&str> = delegate
+        .tasks
+        .values()
+        .chain(delegate.teams.values().flat_map(|team| team.tasks.values()))
+        .filter_map(|policy| policy.tier.as_deref())
+        .collect();
+    for (id, model) in &config.models {
+        if let Some(tier) = &model.tier
+            && !delegate.tiers.contains(tier)
+            && !asked_tiers.contains(&tier.as_str())
+        {
+            issues.push(ConfigIssue::new(
+                format!("models.{id}.tier"),
+                format!(
+                    "tier {tier:?} is not in [delegate] tiers ({}) and no task policy asks for it, \
+                     so routing never reaches this model; fix the name or add the tier",
+                    delegate.tiers.join(", ")
+                ),
+            ));
+        }
+    }
     for (key, model) in [
         ("delegate.baseline", &delegate.baseline),
         ("delegate.judge", &delegate.judge),

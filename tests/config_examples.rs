@@ -107,3 +107,84 @@ async fn building_reports_every_problem_in_one_pass() {
         "{text}"
     );
 }
+
+/// The delegation section's names are checked against the catalog when the server is built, all
+/// at once and each with its key; a key in an unset environment variable is not among them (its
+/// provider is left out with a warning, and git and notes still start).
+#[tokio::test]
+async fn delegation_names_are_checked_with_their_keys_and_an_unset_key_only_warns() {
+    use switchyard::app::{App, AppError, Overrides};
+    use switchyard::config::{ConfigSource, Loaded};
+
+    let dir = std::env::temp_dir().join(format!("sy-config-test-{}", std::process::id()));
+    let build = |text: &'static str| {
+        let data = dir.join("data");
+        async move {
+            let config = parse(text).unwrap_or_else(|err| panic!("{err}"));
+            App::build(
+                Loaded::from_config(config, ConfigSource::Embedded),
+                &Overrides {
+                    repos: Vec::new(),
+                    data_dir: Some(data),
+                    conformance: false,
+                },
+            )
+            .await
+        }
+    };
+    let Err(AppError::Config(err)) = build(
+        r#"
+        [providers.local]
+        type = "openai"
+        base_url = "http://127.0.0.1:9/v1"
+        [models.typo]
+        provider = "local"
+        tier = "fsat"
+        [models.orphan]
+        provider = "nowhere"
+        [delegate]
+        baseline = "gpt-9"
+        "#,
+    )
+    .await
+    else {
+        panic!("the names must be refused")
+    };
+    let keys: Vec<&str> = err.issues.iter().map(|i| i.key.as_str()).collect();
+    for key in [
+        "models.typo.tier",
+        "models.orphan.provider",
+        "delegate.baseline",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+    let tier = err
+        .issues
+        .iter()
+        .find(|i| i.key == "models.typo.tier")
+        .map(|i| i.message.as_str())
+        .unwrap_or_default();
+    assert!(
+        tier.contains("\"fsat\" is not in [delegate] tiers (fast, balanced, frontier)"),
+        "{tier}"
+    );
+
+    let app = build(
+        r#"
+        [providers.hosted]
+        type = "openai"
+        base_url = "https://api.example.com/v1"
+        api_key = "env:SWITCHYARD_TEST_KEY_THAT_IS_NEVER_SET"
+        "#,
+    )
+    .await
+    .unwrap_or_else(|err| panic!("an unset key must not stop the server: {err}"));
+    assert!(
+        app.warnings.iter().any(|w| w.contains(
+            "providers.hosted.api_key: environment variable SWITCHYARD_TEST_KEY_THAT_IS_NEVER_SET is not set; that provider is unavailable until it is set"
+        )),
+        "{:?}",
+        app.warnings
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

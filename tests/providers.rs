@@ -25,7 +25,8 @@ use switchyard::config::model::{HttpProviderConfig, ProviderConfig};
 use switchyard::delegate::money::Micros;
 use switchyard::delegate::provider::anthropic::AnthropicProvider;
 use switchyard::delegate::provider::build::{
-    LocalServerKind, ProbeTarget, build_providers, default_probe_targets, probe_local,
+    BuiltProviders, LocalServerKind, ProbeTarget, build_providers, default_probe_targets,
+    probe_local,
 };
 use switchyard::delegate::provider::gemini::GeminiProvider;
 use switchyard::delegate::provider::ollama::OllamaProvider;
@@ -732,11 +733,13 @@ fn keys_in_the_environment_make_built_in_providers() {
         "ANTHROPIC_API_KEY" => Some("  ".to_owned()),
         _ => None,
     };
-    let (providers, issues) = build_providers(&BTreeMap::new(), &env);
+    let BuiltProviders {
+        providers, issues, ..
+    } = build_providers(&BTreeMap::new(), &env);
     assert!(issues.is_empty(), "{issues:?}");
     assert_eq!(providers.ids().collect::<Vec<_>>(), ["gemini", "openai"]);
     assert_eq!(providers.get("gemini").unwrap().kind(), "gemini");
-    let (providers, _) = build_providers(&BTreeMap::new(), &|_| None);
+    let providers = build_providers(&BTreeMap::new(), &|_| None).providers;
     assert!(providers.is_empty());
 }
 
@@ -755,7 +758,9 @@ async fn a_configured_provider_wins_over_the_environment() {
         "PROXY_KEY" => Some("sk-proxy".to_owned()),
         _ => None,
     };
-    let (providers, issues) = build_providers(&config, &env);
+    let BuiltProviders {
+        providers, issues, ..
+    } = build_providers(&config, &env);
     assert!(issues.is_empty(), "{issues:?}");
     let provider = providers.get("openai").unwrap();
     ask(provider.as_ref(), "gpt-4.1-mini").await.unwrap();
@@ -777,17 +782,29 @@ fn every_config_problem_is_reported_with_its_key_and_no_secret() {
     slow.timeout_secs = 0;
     config.insert("odd".to_owned(), ProviderConfig::Anthropic(slow));
     let env = |name: &str| (name == "REMOTE_KEY").then(|| "sk-remote-secret".to_owned());
-    let (providers, issues) = build_providers(&config, &env);
+    let BuiltProviders {
+        providers,
+        issues,
+        missing_keys,
+    } = build_providers(&config, &env);
     assert!(providers.is_empty());
     let found: Vec<(&str, &str)> = issues
         .iter()
         .map(|i| (i.key.as_str(), i.message.as_str()))
         .collect();
-    assert_eq!(found.len(), 4, "{found:?}");
-    assert!(found.contains(&(
-        "providers.vllm.api_key",
-        "environment variable MISSING_KEY is not set"
-    )));
+    assert_eq!(found.len(), 3, "{found:?}");
+    // An unset key variable leaves its provider out without stopping the server.
+    assert_eq!(missing_keys.len(), 1, "{missing_keys:?}");
+    assert_eq!(
+        (
+            missing_keys[0].key.as_str(),
+            missing_keys[0].message.as_str()
+        ),
+        (
+            "providers.vllm.api_key",
+            "environment variable MISSING_KEY is not set"
+        )
+    );
     assert!(
         found
             .iter()
@@ -820,7 +837,9 @@ fn a_key_from_a_file_is_read() {
     let mut http = http_config("https://api.anthropic.com", None);
     http.api_key = Some(SecretRef::File(file));
     config.insert("claude".to_owned(), ProviderConfig::Anthropic(http));
-    let (providers, issues) = build_providers(&config, &|_| None);
+    let BuiltProviders {
+        providers, issues, ..
+    } = build_providers(&config, &|_| None);
     assert!(issues.is_empty(), "{issues:?}");
     assert_eq!(providers.get("claude").unwrap().kind(), "anthropic");
 }

@@ -69,18 +69,41 @@ pub const BUILT_INS: [BuiltIn; 3] = [
     },
 ];
 
+/// What building the providers found.
+#[derive(Debug, Default)]
+pub struct BuiltProviders {
+    /// The providers that can be called.
+    pub providers: Providers,
+    /// Configuration errors, with their keys.
+    pub issues: Vec<ConfigIssue>,
+    /// Providers left out only because the environment variable holding their key is not set
+    /// (or empty): not an error, so one unset key does not stop the server; they are
+    /// unavailable until it is set, and startup and `switchyard check` say so.
+    pub missing_keys: Vec<ConfigIssue>,
+}
+
 /// Build the configured providers and, for ids not configured, the built-ins whose keys `env`
 /// has. Every problem is returned with its config key; a provider with a problem is left out.
 pub fn build_providers(
     config: &BTreeMap<String, ProviderConfig>,
     env: &dyn Fn(&str) -> Option<String>,
-) -> (Providers, Vec<ConfigIssue>) {
+) -> BuiltProviders {
     let mut providers = Providers::default();
     let mut issues = Vec::new();
+    let mut missing_keys = Vec::new();
     for (id, entry) in config {
         match build_configured(id, entry, env) {
             Ok(provider) => providers.insert(provider),
-            Err(problems) => issues.extend(problems),
+            Err(problems) => {
+                let only_the_key_is_missing = problems.len() == 1
+                    && problems[0].key.ends_with(".api_key")
+                    && problems[0].message.starts_with(MISSING_ENV);
+                if only_the_key_is_missing {
+                    missing_keys.extend(problems);
+                } else {
+                    issues.extend(problems);
+                }
+            }
         }
     }
     for built_in in BUILT_INS {
@@ -95,8 +118,15 @@ pub fn build_providers(
             Err(problems) => issues.extend(problems),
         }
     }
-    (providers, issues)
+    BuiltProviders {
+        providers,
+        issues,
+        missing_keys,
+    }
 }
+
+/// How a key whose environment variable is unset or empty is reported.
+const MISSING_ENV: &str = "environment variable ";
 
 /// One configured provider.
 fn build_configured(
