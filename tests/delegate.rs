@@ -754,7 +754,7 @@ async fn an_answer_longer_than_the_budget_is_cut_and_the_record_kept_whole() {
 #[tokio::test]
 async fn the_same_context_uri_twice_is_read_once_and_a_sub_micro_cap_is_refused() {
     let cloud = FakeProvider::new("cloud");
-    let world = build_world(&[cloud.clone()], DelegateConfig::default());
+    let world = build_world(std::slice::from_ref(&cloud), DelegateConfig::default());
     call(
         &world,
         "delegate",
