@@ -1125,10 +1125,15 @@ api_key = "file:{}"
 [providers.gemini]
 type = "ollama"
 base_url = "{}"
+[providers.unset]
+type = "openai"
+base_url = "{}/v1"
+api_key = "env:SWITCHYARD_TEST_NEVER_SET_KEY"
 "#,
         good.uri(),
         bad.uri(),
         key_file.display(),
+        good.uri(),
         good.uri()
     );
     let config = parse(&toml).unwrap();
@@ -1156,6 +1161,13 @@ base_url = "{}"
         "{text}"
     );
     assert!(text.contains("gemini     ollama     failed: "), "{text}");
+    // Left out with a warning when serving; a failure for check.
+    assert!(
+        text.contains(
+            "unset      openai     key missing: env:SWITCHYARD_TEST_NEVER_SET_KEY is not set"
+        ),
+        "{text}"
+    );
     assert!(!text.contains(ANTHROPIC_KEY), "{text}");
     assert_key_only_in(&received(&bad).await[0], "x-api-key", ANTHROPIC_KEY);
 }

@@ -60,9 +60,24 @@ pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
 }
 
 /// Each configured provider (and each built-in one whose key is in the environment) with what
-/// its probe found; `None` when delegation is disabled.
+/// its probe found; `None` when delegation is disabled. A configured provider left out because
+/// its key's variable is unset (a warning for `serve`) is a failure here.
 async fn probe_providers(app: &App) -> Option<Vec<(String, &'static str, Health)>> {
     let providers = app.delegation()?.providers();
+    let unbuilt: Vec<(String, &'static str, Health)> = app
+        .config
+        .providers
+        .iter()
+        .filter(|(id, _)| providers.get(id).is_none())
+        .map(|(id, entry)| {
+            let reference = entry
+                .http()
+                .api_key
+                .as_ref()
+                .map_or_else(|| "its api_key".to_owned(), ToString::to_string);
+            (id.clone(), entry.kind(), Health::KeyMissing(reference))
+        })
+        .collect();
     let probes = providers
         .ids()
         .filter_map(|id| providers.get(id))
@@ -81,7 +96,10 @@ async fn probe_providers(app: &App) -> Option<Vec<(String, &'static str, Health)
                 (provider.id().to_owned(), provider.kind(), health)
             }
         });
-    Some(futures::future::join_all(probes).await)
+    let mut rows = futures::future::join_all(probes).await;
+    rows.extend(unbuilt);
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(rows)
 }
 
 /// The providers' table; returns whether every provider is healthy.

@@ -244,6 +244,8 @@ pub enum Health {
         /// Whether the listing was one page of several.
         more: bool,
     },
+    /// Not built: its key reference resolves to nothing (which reference, never a key).
+    KeyMissing(String),
     /// Reached; the key was refused (what the provider said, never the key).
     KeyRejected(String),
     /// Not reached (refused, no route, no answer in time).
@@ -285,6 +287,7 @@ impl fmt::Display for Health {
                 };
                 write!(f, "ok ({models}{plus} {noun})")
             }
+            Health::KeyMissing(reference) => write!(f, "key missing: {reference} is not set"),
             Health::KeyRejected(message) => write!(f, "key rejected: {message}"),
             Health::Unreachable(message) => write!(f, "unreachable: {message}"),
             Health::Failed(message) => write!(f, "failed: {message}"),
