@@ -253,6 +253,10 @@ impl Connector for GithubConnector {
                 let params = parse_args(&args)?;
                 get_issue::run(instance, params, ctx).await
             }
+            GithubUri::Comment { repo, id } => {
+                let repo = instance.repo(&repo)?;
+                get_issue::comment(instance, &repo, id, ctx).await
+            }
             GithubUri::Pull { repo, number } => {
                 let repo = instance.repo(&repo)?;
                 get_pull_request::show(instance, &repo, number, ctx).await

@@ -1,5 +1,5 @@
-//! `<instance>://owner/repo/…` URIs: `issues/12`, `pull/5`, `commit/<sha>` and
-//! `blob/<ref>/<path>`. Each segment is percent-encoded (a `/` inside a ref is `%2F`).
+//! `<instance>://owner/repo/…` URIs: `issues/12`, `issues/comments/<id>`, `pull/5`,
+//! `commit/<sha>` and `blob/<ref>/<path>`. Each segment is percent-encoded (a `/` inside a ref is `%2F`).
 
 use switchyard_core::uri::{decode_segment, encode_path, encode_segment};
 use switchyard_core::{ConnectorError, ItemUri};
@@ -15,6 +15,13 @@ pub enum GithubUri {
         repo: String,
         /// The issue number.
         number: u64,
+    },
+    /// One comment of an issue or pull request conversation.
+    Comment {
+        /// `owner/name`.
+        repo: String,
+        /// The comment id.
+        id: u64,
     },
     /// A pull request.
     Pull {
@@ -52,6 +59,11 @@ fn base(instance: &str, repo: &RepoId) -> String {
 /// `…/issues/12`.
 pub(crate) fn issue(instance: &str, repo: &RepoId, number: u64) -> String {
     format!("{}/issues/{number}", base(instance, repo))
+}
+
+/// `…/issues/comments/<id>`: one comment, whole.
+pub(crate) fn comment(instance: &str, repo: &RepoId, id: u64) -> String {
+    format!("{}/issues/comments/{id}", base(instance, repo))
 }
 
 /// `…/pull/5`.
@@ -99,6 +111,10 @@ impl GithubUri {
                 repo,
                 number: number(n)?,
             }),
+            ("issues", ["comments", id]) => Ok(GithubUri::Comment {
+                repo,
+                id: number(id)?,
+            }),
             ("pull" | "pulls", [n]) => Ok(GithubUri::Pull {
                 repo,
                 number: number(n)?,
@@ -126,7 +142,7 @@ impl GithubUri {
 
 #[cfg(test)]
 mod tests {
-    use super::{GithubUri, blob, issue};
+    use super::{GithubUri, blob, comment, issue};
     use crate::ids::RepoId;
     use switchyard_core::ItemUri;
 
@@ -152,7 +168,16 @@ mod tests {
                 number: 12
             }
         );
+        let parsed = GithubUri::parse(&ItemUri::parse(&comment("github", &repo, 77)).unwrap());
+        assert_eq!(
+            parsed.unwrap(),
+            GithubUri::Comment {
+                repo: "octo/hello".into(),
+                id: 77
+            }
+        );
         for bad in [
+            "github://octo/hello/issues/comments/x",
             "github://octo/hello/issues/x",
             "github://octo/hello/wiki/1",
             "github://octo",

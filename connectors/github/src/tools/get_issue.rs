@@ -159,7 +159,12 @@ pub(crate) async fn run(
             part.trim_end()
         );
         if let Some(rest) = rest {
-            let _ = write!(item, "\n[comment cut: {} more bytes]", body.len() - rest);
+            let whole = uris::comment(&instance.id, &repo, comment.id);
+            let _ = write!(
+                item,
+                "\n[comment cut: {} more bytes; read_context {whole} reads all of it]",
+                body.len() - rest
+            );
         }
         if !page.push(&item, None) {
             break;
@@ -189,6 +194,31 @@ pub(crate) async fn run(
     let mut output = page.finish(next.as_ref().map(encode_cursor), omitted, "");
     output.uris.append(&mut uris);
     Ok(output)
+}
+
+/// One comment, whole (within the response budget): what `…/issues/comments/<id>` reads.
+pub(crate) async fn comment(
+    instance: &Instance,
+    repo: &RepoId,
+    id: u64,
+    ctx: &CallContext,
+) -> Result<ToolOutput, ConnectorError> {
+    let what = format!("comment {id} in {}", repo.full());
+    let (comment, _): (Comment, bool) = instance
+        .client
+        .get_json(&format!("{}/issues/comments/{id}", repo.api()), &what, ctx)
+        .await?;
+    let text = format!(
+        "{} comment {id} by {} on {}:\n{}\n",
+        repo.full(),
+        render::login(comment.user.as_ref()),
+        render::day(comment.created_at.as_ref()),
+        comment.body.unwrap_or_default().trim_end()
+    );
+    Ok(ToolOutput {
+        uris: vec![uris::comment(&instance.id, repo, id)],
+        ..ToolOutput::text(text)
+    })
 }
 
 /// The header of an issue: state, author, labels, dates, assignees, milestone, URI.

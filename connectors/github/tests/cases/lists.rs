@@ -178,6 +178,61 @@ async fn a_pull_request_with_200_comments_is_paged_under_budget() {
 }
 
 #[tokio::test]
+async fn a_cut_comment_names_the_uri_that_reads_it_whole() {
+    let server = upstream().await;
+    let mut issue = fixture_json("issue_get.json");
+    issue["comments"] = json!(1);
+    issue["number"] = json!(7);
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/issues/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(issue))
+        .mount(&server)
+        .await;
+    let long = comments(1, 9_000);
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/issues/7/comments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(long.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/issues/comments/1000"))
+        .and(header("authorization", bearer().as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(long[0].clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let github = connector(&server);
+    let out = call(
+        &github,
+        "github_get_issue",
+        json!({"repo": "octo/hello", "number": 7}),
+    )
+    .await;
+    let uri = "github://octo/hello/issues/comments/1000";
+    assert!(
+        out.text
+            .contains(&format!("more bytes; read_context {uri} reads all of it]")),
+        "{}",
+        out.text
+    );
+    let whole = switchyard_core::Connector::read(
+        &github,
+        &switchyard_core::ItemUri::parse(uri).unwrap(),
+        &switchyard_core::CallContext::for_tests(),
+    )
+    .await
+    .unwrap();
+    let body = long[0]["body"].as_str().unwrap().trim_end();
+    assert!(whole.text.contains(body), "{}", &whole.text[..200]);
+    assert!(
+        whole
+            .text
+            .starts_with("octo/hello comment 1000 by @user0 on 2025-01-15:")
+    );
+    assert_eq!(whole.uris, vec![uri.to_owned()]);
+}
+
+#[tokio::test]
 async fn a_long_body_is_cut_and_continued_by_the_cursor() {
     let server = upstream().await;
     Mock::given(method("GET"))
