@@ -153,6 +153,16 @@ pub(crate) fn check_number(what: &str, number: u64) -> Result<u64, ConnectorErro
     }
 }
 
+/// A number read back from a cursor, checked like the `number` argument.
+pub(crate) fn parse_number(text: &str) -> Result<u64, ConnectorError> {
+    let number = text.parse::<u64>().map_err(|_| {
+        ConnectorError::invalid(
+            "this cursor holds no valid number (was it edited?); omit cursor to start over",
+        )
+    })?;
+    check_number("number", number)
+}
+
 /// A short free-text argument (a label, a login): no control characters, bounded.
 pub(crate) fn check_text(what: &str, text: &str, max: usize) -> Result<(), ConnectorError> {
     if text.len() > max
@@ -165,6 +175,24 @@ pub(crate) fn check_text(what: &str, text: &str, max: usize) -> Result<(), Conne
         )))
     } else {
         Ok(())
+    }
+}
+
+/// A `since`/`until` time: an ISO 8601 date (`2025-01-15`) or date-time
+/// (`2025-01-15T08:00:00Z`, with a zone), passed to GitHub as given.
+pub(crate) fn check_time(what: &str, value: Option<&str>) -> Result<(), ConnectorError> {
+    let Some(value) = value else {
+        return Ok(());
+    };
+    let ok = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
+        || chrono::DateTime::parse_from_rfc3339(value).is_ok();
+    if ok {
+        Ok(())
+    } else {
+        let shown: String = value.chars().take(40).collect();
+        Err(ConnectorError::invalid(format!(
+            "{what} {shown:?} is not an ISO 8601 date or time; use 2025-01-15 or 2025-01-15T08:00:00Z"
+        )))
     }
 }
 

@@ -55,7 +55,12 @@ pub(crate) async fn run(
     if let Some(path) = &params.path {
         check_path(path)?;
     }
-    let max_lines = page_size(params.max_lines, LINES_PER_FILE.0, LINES_PER_FILE.1)?;
+    let max_lines = page_size(
+        "max_lines",
+        params.max_lines,
+        LINES_PER_FILE.0,
+        LINES_PER_FILE.1,
+    )?;
     show(
         instance,
         &repo,

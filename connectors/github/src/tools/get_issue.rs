@@ -9,7 +9,7 @@ use switchyard_core::cursor::{decode_cursor, encode_cursor};
 use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, ToolOutput, ToolSpec};
 
 use crate::ids::{Query, RepoId, check_number};
-use crate::paging::page_size;
+use crate::paging::{check_offset, page_size, required, same_instance};
 use crate::render;
 use crate::tools::common::Instance;
 use crate::uris;
@@ -25,12 +25,12 @@ const COMMENT_CAP: usize = 3_000;
 #[serde(deny_unknown_fields)]
 pub(crate) struct Params {
     /// owner/name.
-    pub repo: String,
+    pub repo: Option<String>,
     /// Issue or pull request number.
-    pub number: u64,
+    pub number: Option<u64>,
     /// Comments per page (default 30, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous result.
+    /// next_cursor of the previous result (enough alone).
     pub cursor: Option<String>,
 }
 
@@ -39,6 +39,8 @@ pub(crate) struct Params {
 #[serde(deny_unknown_fields)]
 struct Cursor {
     t: String,
+    /// The instance that made it.
+    x: String,
     r: String,
     i: u64,
     /// Byte offset into the body still to show.
@@ -63,29 +65,33 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let repo = instance.repo(&params.repo)?;
-    let number = check_number("number", params.number)?;
-    let limit = page_size(params.limit, 30, 100)?;
+    let limit = params
+        .limit
+        .map(|n| page_size("limit", Some(n), 30, 100))
+        .transpose()?;
     let cursor = match params.cursor.as_deref() {
-        None => Cursor {
-            t: NAME.to_owned(),
-            r: repo.full(),
-            i: number,
-            b: Some(0),
-            p: 1,
-            n: limit,
-            s: 0,
-        },
-        Some(text) => {
-            let cursor: Cursor = decode_cursor(text)?;
-            if cursor.t != NAME || cursor.r != repo.full() || cursor.i != number || cursor.p == 0 {
-                return Err(ConnectorError::invalid(
-                    "this cursor is from another issue or tool; omit cursor to start over",
-                ));
+        None => {
+            let repo = required(params.repo.as_deref(), "repo", "\"octo/hello\"")?;
+            let number = params.number.ok_or_else(|| {
+                ConnectorError::invalid(
+                    "number is required (such as 12), unless you pass a cursor that carries it",
+                )
+            })?;
+            Cursor {
+                t: NAME.to_owned(),
+                x: instance.id.clone(),
+                r: instance.repo(repo)?.full(),
+                i: check_number("number", number)?,
+                b: Some(0),
+                p: 1,
+                n: limit.unwrap_or(30),
+                s: 0,
             }
-            cursor
         }
+        Some(text) => resume(instance, text, &params, limit)?,
     };
+    let repo = instance.repo(&cursor.r)?;
+    let number = check_number("number", cursor.i)?;
     let what = format!("issue #{number} of {}", repo.full());
     let (issue, _): (Issue, bool) = instance
         .client
@@ -194,6 +200,43 @@ pub(crate) async fn run(
     let mut output = page.finish(next.as_ref().map(encode_cursor), omitted, "");
     output.uris.append(&mut uris);
     Ok(output)
+}
+
+/// Decode a cursor: made here, by this tool, for the repository and number given (if given),
+/// at a possible position; a `limit` resizes the comment pages from the same comment.
+fn resume(
+    instance: &Instance,
+    text: &str,
+    params: &Params,
+    limit: Option<u32>,
+) -> Result<Cursor, ConnectorError> {
+    let cursor: Cursor = decode_cursor(text)?;
+    if cursor.t != NAME {
+        return Err(ConnectorError::invalid(format!(
+            "this cursor is not from {NAME}; omit cursor to start over"
+        )));
+    }
+    same_instance(&cursor.x, &instance.id)?;
+    let repo_differs = params
+        .repo
+        .as_deref()
+        .is_some_and(|r| !r.eq_ignore_ascii_case(&cursor.r));
+    if repo_differs || params.number.is_some_and(|n| n != cursor.i) {
+        return Err(ConnectorError::invalid(format!(
+            "this cursor continues {}#{}; pass it alone (or with that repo and number), or omit cursor to start over",
+            cursor.r, cursor.i
+        )));
+    }
+    let offset = check_offset(cursor.p, cursor.n, cursor.s, 100)?;
+    Ok(match limit {
+        Some(n) if n != cursor.n => Cursor {
+            p: u32::try_from(offset / u64::from(n) + 1).unwrap_or(u32::MAX),
+            n,
+            s: u32::try_from(offset % u64::from(n)).unwrap_or(0),
+            ..cursor
+        },
+        _ => cursor,
+    })
 }
 
 /// One comment, whole (within the response budget): what `…/issues/comments/<id>` reads.

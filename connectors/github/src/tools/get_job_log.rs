@@ -40,7 +40,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let repo = instance.repo(&params.repo)?;
     let job = check_number("job_id", params.job_id)?;
-    let wanted = page_size(params.lines, 200, 2000)? as usize;
+    let wanted = page_size("lines", params.lines, 200, 2000)? as usize;
     let what = format!("the log of job {job} of {}", repo.full());
     let reply = instance
         .client

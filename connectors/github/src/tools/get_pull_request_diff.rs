@@ -55,7 +55,12 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let repo = instance.repo(&params.repo)?;
     let number = check_number("number", params.number)?;
-    let max_lines = page_size(params.max_lines, LINES_PER_FILE.0, LINES_PER_FILE.1)?;
+    let max_lines = page_size(
+        "max_lines",
+        params.max_lines,
+        LINES_PER_FILE.0,
+        LINES_PER_FILE.1,
+    )?;
     if let Some(path) = &params.path {
         crate::ids::check_path(path)?;
     }

@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, ToolOutput, ToolSpec};
 
-use crate::ids::{Query, check_number};
-use crate::paging::{Position, page_size};
+use crate::ids::{Query, parse_number};
+use crate::paging::{PageSize, Position, required};
 use crate::tools::common::{Instance, file_change};
 use crate::wire::DiffEntry;
 
@@ -17,12 +17,12 @@ pub(crate) const NAME: &str = "github_get_pull_request_files";
 #[serde(deny_unknown_fields)]
 pub(crate) struct Params {
     /// owner/name.
-    pub repo: String,
+    pub repo: Option<String>,
     /// Pull request number.
-    pub number: u64,
+    pub number: Option<u64>,
     /// Files per page (default 100, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page.
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
 }
 
@@ -40,16 +40,21 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let repo = instance.repo(&params.repo)?;
-    let number = check_number("number", params.number)?;
-    let limit = page_size(params.limit, 100, 100)?;
-    let mut listing = Some(format!("{}#{number}", repo.full()));
+    let mut repo_arg = params.repo.clone();
+    let mut number_arg = params.number.map(|n| n.to_string());
     let position = Position::start(
         NAME,
+        &instance.id,
         params.cursor.as_deref(),
-        limit,
-        &mut [("repo", &mut listing)],
+        params.limit,
+        PageSize {
+            default: 100,
+            max: 100,
+        },
+        &mut [("repo", &mut repo_arg), ("number", &mut number_arg)],
     )?;
+    let repo = instance.repo(required(repo_arg.as_deref(), "repo", "\"octo/hello\"")?)?;
+    let number = parse_number(required(number_arg.as_deref(), "number", "12")?)?;
     let mut query = Query::default();
     query
         .push("per_page", position.n.to_string())

@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, ToolOutput, ToolSpec};
 
-use crate::ids::{Query, RepoId, check_path, check_ref, check_text};
-use crate::paging::{Position, page_size};
+use crate::ids::{Query, RepoId, check_path, check_ref, check_text, check_time};
+use crate::paging::{PageSize, Position, required};
 use crate::render;
 use crate::tools::common::Instance;
 use crate::uris;
@@ -19,7 +19,7 @@ pub(crate) const NAME: &str = "github_list_commits";
 #[serde(deny_unknown_fields)]
 pub(crate) struct Params {
     /// owner/name.
-    pub repo: String,
+    pub repo: Option<String>,
     /// Branch, tag or SHA (default branch if omitted).
     #[serde(rename = "ref")]
     pub git_ref: Option<String>,
@@ -34,7 +34,7 @@ pub(crate) struct Params {
     pub until: Option<String>,
     /// Commits per page (default 30, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page.
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
 }
 
@@ -52,9 +52,7 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let repo = instance.repo(&params.repo)?;
-    let limit = page_size(params.limit, 30, 100)?;
-    let mut repo_arg = Some(repo.full());
+    let mut repo_arg = params.repo.clone();
     let (mut git_ref, mut path) = (params.git_ref.clone(), params.path.clone());
     let (mut author, mut since, mut until) = (
         params.author.clone(),
@@ -63,8 +61,13 @@ pub(crate) async fn run(
     );
     let position = Position::start(
         NAME,
+        &instance.id,
         params.cursor.as_deref(),
-        limit,
+        params.limit,
+        PageSize {
+            default: 30,
+            max: 100,
+        },
         &mut [
             ("repo", &mut repo_arg),
             ("ref", &mut git_ref),
@@ -74,17 +77,18 @@ pub(crate) async fn run(
             ("until", &mut until),
         ],
     )?;
+    let repo = instance.repo(required(repo_arg.as_deref(), "repo", "\"octo/hello\"")?)?;
     if let Some(git_ref) = &git_ref {
         check_ref(git_ref)?;
     }
     if let Some(path) = &path {
         check_path(path)?;
     }
-    for (what, value) in [("author", &author), ("since", &since), ("until", &until)] {
-        if let Some(value) = value {
-            check_text(what, value, 256)?;
-        }
+    if let Some(author) = &author {
+        check_text("author", author, 256)?;
     }
+    check_time("since", since.as_deref())?;
+    check_time("until", until.as_deref())?;
     let mut query = Query::default();
     query
         .push_opt("sha", git_ref.as_ref())

@@ -4,8 +4,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, ToolOutput, ToolSpec};
 
-use crate::ids::{Query, check_text};
-use crate::paging::{Position, page_size};
+use crate::ids::{Query, check_text, check_time};
+use crate::paging::{PageSize, Position, required};
 use crate::render;
 use crate::tools::common::Instance;
 use crate::wire::Issue;
@@ -22,6 +22,19 @@ pub(crate) enum State {
 }
 
 impl State {
+    /// A state read back from a cursor, checked like the argument.
+    pub(crate) fn parse(text: &str) -> Result<State, ConnectorError> {
+        match text {
+            "open" => Ok(State::Open),
+            "closed" => Ok(State::Closed),
+            "all" => Ok(State::All),
+            other => Err(ConnectorError::invalid(format!(
+                "state {:?} is not one of open, closed, all (an edited cursor?)",
+                render::one_line(other, 40)
+            ))),
+        }
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Open => "open",
@@ -36,7 +49,7 @@ impl State {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Params {
     /// owner/name.
-    pub repo: String,
+    pub repo: Option<String>,
     /// open (default), closed or all.
     pub state: Option<State>,
     /// Comma-separated labels, all required.
@@ -47,7 +60,7 @@ pub(crate) struct Params {
     pub since: Option<String>,
     /// Items per page (default 30, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page.
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
     /// Add a body excerpt per item.
     pub detail: Option<bool>,
@@ -67,17 +80,20 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let repo = instance.repo(&params.repo)?;
-    let limit = page_size(params.limit, 30, 100)?;
     let mut state = params.state.map(|s| s.as_str().to_owned());
     let mut labels = params.labels.clone();
     let mut assignee = params.assignee.clone();
     let mut since = params.since.clone();
-    let mut repo_arg = Some(repo.full());
+    let mut repo_arg = params.repo.clone();
     let position = Position::start(
         NAME,
+        &instance.id,
         params.cursor.as_deref(),
-        limit,
+        params.limit,
+        PageSize {
+            default: 30,
+            max: 100,
+        },
         &mut [
             ("repo", &mut repo_arg),
             ("state", &mut state),
@@ -86,19 +102,20 @@ pub(crate) async fn run(
             ("since", &mut since),
         ],
     )?;
-    for (what, value) in [
-        ("labels", &labels),
-        ("assignee", &assignee),
-        ("since", &since),
-    ] {
+    let repo = instance.repo(required(repo_arg.as_deref(), "repo", "\"octo/hello\"")?)?;
+    for (what, value) in [("labels", &labels), ("assignee", &assignee)] {
         if let Some(value) = value {
             check_text(what, value, 512)?;
         }
     }
-    let state = state.unwrap_or_else(|| "open".to_owned());
+    check_time("since", since.as_deref())?;
+    let state = state
+        .as_deref()
+        .map_or(Ok(State::Open), State::parse)?
+        .as_str();
     let mut query = Query::default();
     query
-        .push("state", &state)
+        .push("state", state)
         .push_opt("labels", labels.as_ref())
         .push_opt("assignee", assignee.as_ref())
         .push_opt("since", since.as_ref())

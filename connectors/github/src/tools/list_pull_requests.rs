@@ -5,7 +5,7 @@ use serde::Deserialize;
 use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, ToolOutput, ToolSpec};
 
 use crate::ids::{Query, check_ref};
-use crate::paging::{Position, page_size};
+use crate::paging::{PageSize, Position, required};
 use crate::render;
 use crate::tools::common::Instance;
 use crate::tools::list_issues::State;
@@ -18,14 +18,14 @@ pub(crate) const NAME: &str = "github_list_pull_requests";
 #[serde(deny_unknown_fields)]
 pub(crate) struct Params {
     /// owner/name.
-    pub repo: String,
+    pub repo: Option<String>,
     /// open (default), closed or all.
     pub state: Option<State>,
     /// Only into this base branch.
     pub base: Option<String>,
     /// Items per page (default 30, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page.
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
     /// Add a body excerpt per item.
     pub detail: Option<bool>,
@@ -45,28 +45,35 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let repo = instance.repo(&params.repo)?;
-    let limit = page_size(params.limit, 30, 100)?;
-    let mut repo_arg = Some(repo.full());
+    let mut repo_arg = params.repo.clone();
     let mut state = params.state.map(|s| s.as_str().to_owned());
     let mut base = params.base.clone();
     let position = Position::start(
         NAME,
+        &instance.id,
         params.cursor.as_deref(),
-        limit,
+        params.limit,
+        PageSize {
+            default: 30,
+            max: 100,
+        },
         &mut [
             ("repo", &mut repo_arg),
             ("state", &mut state),
             ("base", &mut base),
         ],
     )?;
+    let repo = instance.repo(required(repo_arg.as_deref(), "repo", "\"octo/hello\"")?)?;
     if let Some(base) = &base {
         check_ref(base)?;
     }
-    let state = state.unwrap_or_else(|| "open".to_owned());
+    let state = state
+        .as_deref()
+        .map_or(Ok(State::Open), State::parse)?
+        .as_str();
     let mut query = Query::default();
     query
-        .push("state", &state)
+        .push("state", state)
         .push_opt("base", base.as_ref())
         .push("per_page", position.n.to_string())
         .push("page", position.p.to_string());

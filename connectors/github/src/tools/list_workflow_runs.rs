@@ -49,7 +49,7 @@ pub(crate) async fn run(
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
     let repo = instance.repo(&params.repo)?;
-    let limit = page_size(params.limit, 10, 50)?;
+    let limit = page_size("limit", params.limit, 10, 50)?;
     let mut query = Query::default();
     let target = match (&params.git_ref, params.number) {
         (Some(_), Some(_)) => {

@@ -6,7 +6,7 @@ use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, Tool
 
 use crate::client::Accept;
 use crate::ids::{Query, RepoId};
-use crate::paging::{Position, page_size};
+use crate::paging::{PageSize, Position, required};
 use crate::render;
 use crate::tools::common::Instance;
 use crate::tools::search_issues::scoped_query;
@@ -21,12 +21,12 @@ pub(crate) const NAME: &str = "github_search_code";
 pub(crate) struct Params {
     /// GitHub code search syntax, e.g. "parse_config language:rust".
     #[schemars(length(max = 1024))]
-    pub query: String,
+    pub query: Option<String>,
     /// Limit to this owner/name.
     pub repo: Option<String>,
     /// Hits per page (default 20, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page.
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
 }
 
@@ -44,17 +44,21 @@ pub(crate) async fn run(
     mut params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let limit = page_size(params.limit, 20, 100)?;
-    let mut query = Some(params.query.clone());
+    let mut query = params.query.clone();
     let position = Position::start(
         NAME,
+        &instance.id,
         params.cursor.as_deref(),
-        limit,
+        params.limit,
+        PageSize {
+            default: 20,
+            max: 100,
+        },
         &mut [("query", &mut query), ("repo", &mut params.repo)],
     )?;
     let q = scoped_query(
         instance,
-        query.as_deref().unwrap_or_default(),
+        required(query.as_deref(), "query", r#""fn main language:rust""#)?,
         params.repo.as_deref(),
     )?;
     let mut path = Query::default();

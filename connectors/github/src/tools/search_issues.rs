@@ -5,7 +5,7 @@ use serde::Deserialize;
 use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, ToolOutput, ToolSpec};
 
 use crate::ids::Query;
-use crate::paging::{Position, page_size};
+use crate::paging::{PageSize, Position, required};
 use crate::render;
 use crate::tools::common::{Instance, repo_from_api_url};
 use crate::wire::{Issue, SearchResults};
@@ -18,12 +18,12 @@ pub(crate) const NAME: &str = "github_search_issues";
 pub(crate) struct Params {
     /// GitHub search syntax, e.g. "is:open label:bug crash".
     #[schemars(length(max = 1024))]
-    pub query: String,
+    pub query: Option<String>,
     /// Limit to this owner/name.
     pub repo: Option<String>,
     /// Items per page (default 20, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page.
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
     /// Add a body excerpt per item.
     pub detail: Option<bool>,
@@ -70,17 +70,21 @@ pub(crate) async fn run(
     mut params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let limit = page_size(params.limit, 20, 100)?;
-    let mut query = Some(params.query.clone());
+    let mut query = params.query.clone();
     let position = Position::start(
         NAME,
+        &instance.id,
         params.cursor.as_deref(),
-        limit,
+        params.limit,
+        PageSize {
+            default: 20,
+            max: 100,
+        },
         &mut [("query", &mut query), ("repo", &mut params.repo)],
     )?;
     let q = scoped_query(
         instance,
-        query.as_deref().unwrap_or_default(),
+        required(query.as_deref(), "query", r#""is:open label:bug""#)?,
         params.repo.as_deref(),
     )?;
     let mut path = Query::default();

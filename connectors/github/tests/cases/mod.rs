@@ -4,6 +4,7 @@
 
 mod changes;
 mod contract;
+mod cursors;
 mod errors;
 mod files;
 mod lists;

@@ -137,3 +137,30 @@ pub fn comments(n: usize, size: usize) -> Value {
 pub fn link_next(server: &MockServer, path: &str) -> String {
     format!("<{}{path}?page=2>; rel=\"next\"", server.uri())
 }
+
+/// A cursor with its JSON changed by `edit`, as a caller could do by hand.
+pub fn edited_cursor(cursor: &str, edit: impl FnOnce(&mut Value)) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut value: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(cursor).unwrap()).unwrap();
+    edit(&mut value);
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&value).unwrap())
+}
+
+/// A connector for the mock with instance id `id`.
+pub fn connector_named(server: &MockServer, id: &str) -> GithubConnector {
+    let mut settings = settings(server);
+    settings.id = id.to_owned();
+    GithubConnector::new(settings).unwrap()
+}
+
+/// The query parameters of the `index`th request the mock received.
+pub async fn query_of(server: &MockServer, index: usize) -> Vec<(String, String)> {
+    let requests = server.received_requests().await.unwrap();
+    requests[index]
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
