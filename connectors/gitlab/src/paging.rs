@@ -20,6 +20,8 @@ pub(crate) const MAX_PER_PAGE: usize = 100;
 pub(crate) struct Cursor {
     /// The tool that made it.
     t: String,
+    /// The instance that made it.
+    i: String,
     /// The offset of the next item.
     o: usize,
     /// The page size.
@@ -39,6 +41,7 @@ pub(crate) struct Position {
 /// (`given`) are taken from the cursor when left out; another value is refused.
 pub(crate) fn start(
     tool: &str,
+    instance: &str,
     cursor: Option<&str>,
     limit: Option<u32>,
     default: usize,
@@ -73,10 +76,14 @@ pub(crate) fn start(
                     "this cursor was not made by {tool}; pass the next_cursor of {tool}'s previous result unchanged, or omit it"
                 )));
             }
+            same_instance(&cursor.i, instance)?;
+            if cursor.n == 0 || cursor.n > MAX_PER_PAGE {
+                return Err(impossible());
+            }
             continue_listing(tool, &cursor.a, given)?;
             Ok(Position {
                 offset: cursor.o,
-                limit: limit.unwrap_or(cursor.n).clamp(1, MAX_PER_PAGE),
+                limit: limit.unwrap_or(cursor.n),
             })
         }
     }
@@ -85,16 +92,36 @@ pub(crate) fn start(
 /// The cursor of the page after `shown` items from `position`.
 pub(crate) fn next(
     tool: &str,
+    instance: &str,
     position: Position,
     shown: usize,
     args: Vec<Option<String>>,
 ) -> String {
     encode_cursor(&Cursor {
         t: tool.to_owned(),
+        i: instance.to_owned(),
         o: position.offset + shown,
         n: position.limit,
         a: args,
     })
+}
+
+/// Refuse a cursor made by another instance: it would continue there, on another server.
+pub(crate) fn same_instance(made_by: &str, here: &str) -> Result<(), ConnectorError> {
+    if made_by == here {
+        Ok(())
+    } else {
+        Err(ConnectorError::invalid(format!(
+            "this cursor was made by instance {made_by}, not {here}; pass instance=\"{made_by}\" with it"
+        )))
+    }
+}
+
+/// The error for a cursor whose page size is out of range (an edited cursor).
+pub(crate) fn impossible() -> ConnectorError {
+    ConnectorError::invalid(
+        "this cursor holds an impossible position (was it edited?); pass next_cursor unchanged, or omit cursor to start over",
+    )
 }
 
 /// One window of a list.

@@ -28,6 +28,11 @@ pub(crate) enum IssueState {
 }
 
 impl IssueState {
+    /// A state read back from a cursor, checked like the argument.
+    pub fn checked(text: Option<&str>) -> Result<&'static str, ConnectorError> {
+        check_state(text, &["opened", "closed", "all"])
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             IssueState::Opened => "opened",
@@ -50,6 +55,11 @@ pub(crate) enum MrState {
 }
 
 impl MrState {
+    /// A state read back from a cursor, checked like the argument.
+    pub fn checked(text: Option<&str>) -> Result<&'static str, ConnectorError> {
+        check_state(text, &["opened", "closed", "merged", "locked", "all"])
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             MrState::Opened => "opened",
@@ -59,6 +69,25 @@ impl MrState {
             MrState::All => "all",
         }
     }
+}
+
+/// `text` as one of `states` (the default `all` when absent).
+fn check_state(
+    text: Option<&str>,
+    states: &[&'static str],
+) -> Result<&'static str, ConnectorError> {
+    let text = text.unwrap_or("all");
+    states
+        .iter()
+        .find(|state| **state == text)
+        .copied()
+        .ok_or_else(|| {
+            let shown: String = text.chars().take(40).collect();
+            ConnectorError::invalid(format!(
+                "state {shown:?} is not one of {} (an edited cursor?); omit cursor to start over",
+                states.join(", ")
+            ))
+        })
 }
 
 /// Insert a note just above the envelope footer of a finished page.
@@ -93,6 +122,8 @@ pub(crate) fn check_date(value: Option<&str>, name: &str) -> Result<(), Connecto
 pub(crate) struct ItemCursor {
     /// The tool.
     pub t: String,
+    /// The instance that made it.
+    pub x: String,
     /// The project.
     pub p: String,
     /// The item's iid.
@@ -106,9 +137,19 @@ pub(crate) struct ItemCursor {
 }
 
 impl ItemCursor {
-    /// Decode a cursor of `tool` for `project` and `iid`.
-    pub fn decode(text: &str, tool: &str, project: &str, iid: u64) -> Result<Self, ConnectorError> {
+    /// Decode a cursor of `tool` on `instance` for `project` and `iid`, at a possible position.
+    pub fn decode(
+        text: &str,
+        tool: &str,
+        instance: &str,
+        project: &str,
+        iid: u64,
+    ) -> Result<Self, ConnectorError> {
         let cursor: ItemCursor = decode_cursor(text)?;
+        crate::paging::same_instance(&cursor.x, instance)?;
+        if cursor.n == 0 || cursor.n > crate::paging::MAX_PER_PAGE {
+            return Err(crate::paging::impossible());
+        }
         if cursor.t != tool || cursor.p != project || cursor.i != iid {
             return Err(ConnectorError::invalid(format!(
                 "this cursor belongs to another {tool} call (another tool, project or iid); pass it with the same project and iid, or omit it"

@@ -53,11 +53,12 @@ pub(crate) async fn run(
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
     let project = gl.project(&params.project)?;
-    let limit = paging::start(NAME, None, params.limit, DEFAULT_NOTES, &mut [])?.limit;
+    let limit = paging::start(NAME, &gl.id, None, params.limit, DEFAULT_NOTES, &mut [])?.limit;
     let cursor = match params.cursor.as_deref() {
-        Some(text) => ItemCursor::decode(text, NAME, project.as_str(), params.iid)?,
+        Some(text) => ItemCursor::decode(text, NAME, &gl.id, project.as_str(), params.iid)?,
         None => ItemCursor {
             t: NAME.to_owned(),
+            x: gl.id.clone(),
             p: project.as_str().to_owned(),
             i: params.iid,
             b: Some(0),

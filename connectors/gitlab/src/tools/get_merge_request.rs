@@ -52,7 +52,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let project = gl.project(&params.project)?;
     let from = match params.cursor.as_deref() {
-        Some(text) => ItemCursor::decode(text, NAME, project.as_str(), params.iid)?
+        Some(text) => ItemCursor::decode(text, NAME, &gl.id, project.as_str(), params.iid)?
             .b
             .unwrap_or(0),
         None => 0,
@@ -86,6 +86,7 @@ pub(crate) async fn run(
     if cut.is_truncated() {
         let cursor = ItemCursor {
             t: NAME.to_owned(),
+            x: gl.id.clone(),
             p: project.as_str().to_owned(),
             i: mr.iid,
             b: Some(from + cut.kept.len()),

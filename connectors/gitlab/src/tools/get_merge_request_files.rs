@@ -47,6 +47,7 @@ pub(crate) async fn run(
     let mut iid = params.iid.map(|i| i.to_string());
     let position = paging::start(
         NAME,
+        &gl.id,
         params.cursor.as_deref(),
         params.limit,
         50,
@@ -88,7 +89,7 @@ pub(crate) async fn run(
     }
     let shown = page.shown();
     let next = (window.more || shown < window.items.len())
-        .then(|| paging::next(NAME, position, shown, listing));
+        .then(|| paging::next(NAME, &gl.id, position, shown, listing));
     let omitted = window
         .total
         .map(|total| total.saturating_sub(position.offset + shown));

@@ -62,6 +62,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let position = paging::start(
         NAME,
+        &gl.id,
         params.cursor.as_deref(),
         params.limit,
         20,
@@ -132,7 +133,7 @@ pub(crate) async fn run(
     }
     let shown = page.shown();
     let next = (window.more || shown < window.items.len())
-        .then(|| paging::next(NAME, position, shown, listing));
+        .then(|| paging::next(NAME, &gl.id, position, shown, listing));
     Ok(page.finish(
         next,
         None,

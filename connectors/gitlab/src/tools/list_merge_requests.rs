@@ -61,6 +61,7 @@ pub(crate) async fn run(
     let mut detail = params.detail.map(|d| d.to_string());
     let position = paging::start(
         NAME,
+        &gl.id,
         params.cursor.as_deref(),
         params.limit,
         20,
@@ -91,7 +92,7 @@ pub(crate) async fn run(
         ids::check_ref(target, "target branch")?;
     }
     let mut query = vec![
-        ("state", state.unwrap_or_else(|| "all".to_owned())),
+        ("state", MrState::checked(state.as_deref())?.to_owned()),
         ("order_by", "updated_at".to_owned()),
         ("sort", "desc".to_owned()),
     ];
@@ -121,7 +122,7 @@ pub(crate) async fn run(
     }
     let shown = page.shown();
     let next = (window.more || shown < window.items.len())
-        .then(|| paging::next(NAME, position, shown, listing));
+        .then(|| paging::next(NAME, &gl.id, position, shown, listing));
     let omitted = window
         .total
         .map(|total| total.saturating_sub(position.offset + shown));

@@ -64,6 +64,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let position = paging::start(
         NAME,
+        &gl.id,
         params.cursor.as_deref(),
         params.limit,
         10,
@@ -158,7 +159,7 @@ pub(crate) async fn run(
     }
     let shown = page.shown();
     let next = (window.more || shown < window.items.len())
-        .then(|| paging::next(NAME, position, shown, listing));
+        .then(|| paging::next(NAME, &gl.id, position, shown, listing));
     let omitted = window
         .total
         .map(|total| total.saturating_sub(position.offset + shown));

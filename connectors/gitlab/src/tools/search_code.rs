@@ -56,6 +56,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let position = paging::start(
         NAME,
+        &gl.id,
         params.cursor.as_deref(),
         params.limit,
         20,
@@ -113,6 +114,6 @@ pub(crate) async fn run(
     }
     let shown = page.shown();
     let next = (window.more || shown < window.items.len())
-        .then(|| paging::next(NAME, position, shown, listing));
+        .then(|| paging::next(NAME, &gl.id, position, shown, listing));
     Ok(page.finish(next, None, "no code matches; try fewer or other words"))
 }

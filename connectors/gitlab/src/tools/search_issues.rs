@@ -54,6 +54,7 @@ pub(crate) async fn run(
     let mut detail = params.detail.map(|d| d.to_string());
     let position = paging::start(
         NAME,
+        &gl.id,
         params.cursor.as_deref(),
         params.limit,
         20,
@@ -83,7 +84,7 @@ pub(crate) async fn run(
         .transpose()?;
     let mut query = vec![
         ("search", text.to_owned()),
-        ("state", state.unwrap_or_else(|| "all".to_owned())),
+        ("state", IssueState::checked(state.as_deref())?.to_owned()),
         ("order_by", "updated_at".to_owned()),
     ];
     let (path, header) = match &project {
@@ -123,7 +124,7 @@ pub(crate) async fn run(
         consumed += 1;
     }
     let next = (window.more || consumed < window.items.len())
-        .then(|| paging::next(NAME, position, consumed, listing));
+        .then(|| paging::next(NAME, &gl.id, position, consumed, listing));
     let output = page.finish(next, None, "no issue matches; try other words");
     Ok(if hidden > 0 {
         with_note(

@@ -3,6 +3,7 @@
 mod ci;
 mod code;
 mod contract;
+mod cursors;
 mod errors;
 mod issues;
 mod merge_requests;
