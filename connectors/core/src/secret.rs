@@ -130,9 +130,42 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Whether `host` (a URL's host, IPv6 with or without brackets) is this machine: `localhost`,
+/// 127.0.0.0/8 or `::1`. A secret may travel over plain http only to such a host.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Secret, SecretError, SecretRef};
+    use super::{Secret, SecretError, SecretRef, is_loopback_host};
+
+    #[test]
+    fn loopback_hosts_are_this_machine_only() {
+        for host in [
+            "localhost",
+            "127.0.0.1",
+            "127.3.2.1",
+            "::1",
+            "[::1]",
+            "LOCALHOST",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "example.com",
+            "10.0.0.1",
+            "localhost.example.com",
+            "128.0.0.1",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
 
     #[test]
     fn literal_values_are_refused() {

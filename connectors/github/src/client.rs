@@ -119,7 +119,7 @@ impl Client {
             .base_uri(base)
             .map_err(|err| GithubError::BaseUrl {
                 url: settings.base_url.clone(),
-                reason: err.to_string(),
+                reason: format!("{:?} cannot be used: {err}", settings.base_url),
             })?
             .personal_token(settings.token.expose().to_owned())
             .set_connect_timeout(Some(Duration::from_secs(10)))

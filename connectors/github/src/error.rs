@@ -13,7 +13,7 @@ pub enum GithubError {
         id: String,
     },
     /// The base URL is unusable.
-    #[error("base_url {url:?}: {reason}")]
+    #[error("base_url: {reason}")]
     BaseUrl {
         /// The URL as configured.
         url: String,

@@ -51,23 +51,36 @@ impl GithubSettings {
     }
 }
 
-/// Check a `base_url`: http(s), a host, no query or fragment.
+/// Check a `base_url`: https (http only to this machine: the token must not travel
+/// unencrypted), a host, no user, query or fragment. The message names the URL.
 pub fn validate_base_url(url: &str) -> Result<(), String> {
-    let rest = url
+    let plain = url.starts_with("http://");
+    let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            "must start with https:// (or http:// for a local test server)".to_owned()
-        })?;
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() || host.contains('@') {
-        return Err("must name a host (and no user or password)".to_owned());
+    else {
+        return Err(format!("{url:?} must start with https://"));
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(format!(
+            "{url:?} must not contain a user or password; put the token in token"
+        ));
     }
     if url.contains('?') || url.contains('#') {
-        return Err("must not have a query or fragment".to_owned());
+        return Err(format!("{url:?} must not have a query or a fragment"));
     }
-    if url.parse::<http::Uri>().is_err() {
-        return Err("is not a valid URL".to_owned());
+    let host = match url.parse::<http::Uri>() {
+        Ok(uri) => uri.host().unwrap_or_default().to_owned(),
+        Err(_) => return Err(format!("{url:?} is not a valid URL")),
+    };
+    if host.is_empty() {
+        return Err(format!("{url:?} must name a host"));
+    }
+    if plain && !switchyard_core::secret::is_loopback_host(&host) {
+        return Err(format!(
+            "the token would travel unencrypted to {host}; use https"
+        ));
     }
     Ok(())
 }
@@ -113,6 +126,14 @@ mod tests {
         assert!(validate_base_url("https://ghes.example.com/api/v3").is_ok());
         assert!(validate_base_url("ftp://x").is_err());
         assert!(validate_base_url("https://user:pw@x").is_err());
+        assert!(validate_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(validate_base_url("http://[::1]:8080/api/v3").is_ok());
+        assert!(validate_base_url("http://localhost/api/v3").is_ok());
+        assert_eq!(
+            validate_base_url("http://ghes.example.com/api/v3").unwrap_err(),
+            "the token would travel unencrypted to ghes.example.com; use https"
+        );
+        assert!(validate_base_url("http://127.0.0.1.example.com").is_err());
         assert!(validate_repo_pattern("octo/hello").is_ok());
         assert!(validate_repo_pattern("octo/*").is_ok());
         assert!(validate_repo_pattern("octo").is_err());

@@ -88,14 +88,8 @@ pub fn validate_base_url(text: &str) -> Result<Url, String> {
 
 /// Whether the URL's host is this machine.
 pub(crate) fn is_loopback(url: &Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    url.host_str()
+        .is_some_and(switchyard_core::secret::is_loopback_host)
 }
 
 /// Check one allowlist entry: `group/project`, `group/sub/project` or `group/*`.

@@ -406,3 +406,49 @@ async fn check_reports_the_user_and_the_rate_limit() {
     assert!(!report.ok);
     assert!(report.detail.contains("rejected"), "{}", report.detail);
 }
+
+#[tokio::test]
+async fn plain_http_is_refused_unless_the_host_is_this_machine() {
+    let server = upstream().await;
+    let mut remote = settings(&server);
+    remote.base_url = "http://ghes.example.com/api/v3".to_owned();
+    let err = GithubConnector::new(remote).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "base_url: the token would travel unencrypted to ghes.example.com; use https"
+    );
+    for local in [
+        "http://localhost:9/api/v3",
+        "http://[::1]:9",
+        "http://127.0.0.2:9",
+    ] {
+        let mut loopback = settings(&server);
+        loopback.base_url = local.to_owned();
+        assert!(GithubConnector::new(loopback).is_ok(), "{local}");
+    }
+}
+
+#[tokio::test]
+async fn range_errors_name_the_argument_given() {
+    let server = upstream().await;
+    let github = connector(&server);
+    let err = fail(
+        &github,
+        "github_get_job_log",
+        json!({"repo": "o/r", "job_id": 1, "lines": 0}),
+    )
+    .await;
+    assert!(
+        err.to_string()
+            .contains("lines 0 must be between 1 and 2000"),
+        "{err}"
+    );
+    let err = fail(
+        &github,
+        "github_get_pull_request_diff",
+        json!({"repo": "o/r", "number": 1, "max_lines": 0}),
+    )
+    .await;
+    assert!(err.to_string().contains("max_lines 0 must be"), "{err}");
+    assert_eq!(requests(&server).await, 0);
+}
