@@ -426,10 +426,7 @@ fn build_github(
     match switchyard_github::GithubConnector::new(settings) {
         Ok(connector) => Some(Arc::new(connector)),
         Err(err) => {
-            issues.push(ConfigIssue::new(
-                format!("connectors.{id}"),
-                err.to_string(),
-            ));
+            report_once(issues, id, err.to_string());
             None
         }
     }
@@ -472,12 +469,25 @@ fn build_gitlab(
     match switchyard_gitlab::GitlabConnector::new(settings) {
         Ok(connector) => Some(Arc::new(connector)),
         Err(err) => {
-            issues.push(ConfigIssue::new(
-                format!("connectors.{id}"),
-                err.to_string(),
-            ));
+            report_once(issues, id, err.to_string());
             None
         }
+    }
+}
+
+/// Report a connector that cannot be built, unless validation already reported its keys
+/// (`connectors.<id>.base_url`, …): the same problem once, with the precise key.
+fn report_once(issues: &mut Vec<ConfigIssue>, id: &str, message: String) {
+    let key = format!("connectors.{id}");
+    let already = issues.iter().any(|issue| {
+        issue.key == key
+            || issue
+                .key
+                .strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    });
+    if !already {
+        issues.push(ConfigIssue::new(key, message));
     }
 }
 
@@ -723,6 +733,38 @@ fn identity(config: &Config) -> Identity {
 #[cfg(test)]
 mod tests {
     use super::{CliRepo, parse_cli_repos};
+
+    #[tokio::test]
+    async fn a_forge_config_problem_is_reported_once_with_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("token");
+        std::fs::write(&token, "secret-token").unwrap();
+        let file = dir.path().join("switchyard.toml");
+        let text = format!(
+            "[connectors.glx]\ntype = \"gitlab\"\nbase_url = \"http://gitlab.example.com\"\ntoken = \"file:{0}\"\n\
+             [connectors.ghx]\ntype = \"github\"\nbase_url = \"http://ghes.example.com/api/v3\"\ntoken = \"file:{0}\"\n",
+            token.display()
+        );
+        std::fs::write(&file, text).unwrap();
+        let loaded = crate::config::load_and_validate(Some(&file)).unwrap();
+        let overrides = super::Overrides {
+            data_dir: Some(dir.path().join("data")),
+            ..Default::default()
+        };
+        let Err(err) = super::App::build(loaded, &overrides).await else {
+            panic!("plain http to a remote forge was accepted");
+        };
+        let text = err.to_string();
+        for (id, host) in [("glx", "gitlab.example.com"), ("ghx", "ghes.example.com")] {
+            assert_eq!(text.matches(id).count(), 1, "{id} once in {text}");
+            assert!(
+                text.contains(&format!(
+                    "  - connectors.{id}.base_url: the token would travel unencrypted to {host}; use https"
+                )),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn cli_repos_take_an_optional_name_and_are_kept_once() {

@@ -165,10 +165,7 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
 /// `type = "github"`: the base URL, the allowlist, writes only with an allowlist, timeouts.
 fn validate_github(key: &str, github: &GithubConfig, issues: &mut Vec<ConfigIssue>) {
     if let Err(reason) = switchyard_github::validate_base_url(&github.base_url) {
-        issues.push(ConfigIssue::new(
-            format!("{key}.base_url"),
-            format!("{:?} {reason}", github.base_url),
-        ));
+        issues.push(ConfigIssue::new(format!("{key}.base_url"), reason));
     }
     for (index, pattern) in github.repos.iter().enumerate() {
         if let Err(reason) = switchyard_github::validate_repo_pattern(pattern) {
