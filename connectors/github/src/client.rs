@@ -20,6 +20,10 @@ use crate::error::GithubError;
 use crate::settings::{GithubSettings, host_of};
 use crate::upstream::{self, Origin};
 
+/// The longest a connection may take to open (the whole request is bounded by the instance's
+/// request timeout, in [`Client::bounded`], so octocrab has no read timeout of its own).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The longest rate-limit wait we sit out before the one retry.
 const SHORT_WAIT: Duration = Duration::from_secs(5);
 
@@ -122,13 +126,11 @@ impl Client {
                 reason: format!("{:?} cannot be used: {err}", settings.base_url),
             })?
             .personal_token(settings.token.expose().to_owned())
-            .set_connect_timeout(Some(Duration::from_secs(10)))
-            .set_read_timeout(Some(settings.request_timeout))
+            .set_connect_timeout(Some(CONNECT_TIMEOUT.min(settings.request_timeout)))
             .build()
             .map_err(|err| fail(err.to_string()))?;
         let anonymous = Octocrab::builder()
-            .set_connect_timeout(Some(Duration::from_secs(10)))
-            .set_read_timeout(Some(settings.request_timeout))
+            .set_connect_timeout(Some(CONNECT_TIMEOUT.min(settings.request_timeout)))
             .build()
             .map_err(|err| fail(err.to_string()))?;
         Ok(Client {
@@ -267,7 +269,7 @@ impl Client {
     ) -> Result<Reply, ConnectorError>
     where
         F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<Reply, String>>,
+        Fut: std::future::Future<Output = Result<Reply, Failure>>,
     {
         let first = self.bounded(ctx, attempt()).await?;
         let Some(limit) = upstream::rate_limit(first.status, &first.headers, &first.body) else {
@@ -292,19 +294,22 @@ impl Client {
     /// Bound one request by the request timeout, the call's deadline and its cancellation.
     async fn bounded<Fut>(&self, ctx: &CallContext, request: Fut) -> Result<Reply, ConnectorError>
     where
-        Fut: std::future::Future<Output = Result<Reply, String>>,
+        Fut: std::future::Future<Output = Result<Reply, Failure>>,
     {
         let limit = self.timeout.min(ctx.remaining());
         let Origin { instance, host, .. } = &self.origin;
+        let timed_out = || {
+            ConnectorError::Timeout(format!(
+                "{host} (instance {instance}) did not answer within {} s; retry, or narrow the request",
+                limit.as_secs_f32().ceil()
+            ))
+        };
         tokio::select! {
             result = tokio::time::timeout(limit, request) => match result {
                 Ok(Ok(reply)) => Ok(reply),
-                Ok(Err(err)) => Err(ConnectorError::Transport(format!(
-                    "cannot reach {host} (instance {instance}): {err}"
-                ))),
-                Err(_) => Err(ConnectorError::Timeout(format!(
-                    "{host} (instance {instance}) did not answer within {} s",
-                    limit.as_secs_f32().ceil()
+                Ok(Err(Failure { timed_out: true, .. })) | Err(_) => Err(timed_out()),
+                Ok(Err(Failure { cause, .. })) => Err(ConnectorError::Transport(format!(
+                    "cannot reach {host} (instance {instance}): {cause}"
                 ))),
             },
             () = ctx.cancel.cancelled() => Err(ConnectorError::Timeout(format!(
@@ -316,16 +321,25 @@ impl Client {
 
 type Raw = http::Response<http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>>;
 
+/// Why a request got no answer: its root cause, without octocrab's and hyper's wrappers.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// A timeout (connecting or reading) rather than a refusal.
+    timed_out: bool,
+    /// The innermost error (`Connection refused (os error 111)`, `dns error: …`).
+    cause: String,
+}
+
 /// Read a whole response, or say why it failed.
-async fn read(response: Result<Raw, octocrab::Error>) -> Result<Reply, String> {
-    let response = response.map_err(|err| error_chain(&err))?;
+async fn read(response: Result<Raw, octocrab::Error>) -> Result<Reply, Failure> {
+    let response = response.map_err(|err| failure(&err))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response
         .into_body()
         .collect()
         .await
-        .map_err(|err| error_chain(&err))?
+        .map_err(|err| failure(&err))?
         .to_bytes()
         .to_vec();
     Ok(Reply {
@@ -335,17 +349,26 @@ async fn read(response: Result<Raw, octocrab::Error>) -> Result<Reply, String> {
     })
 }
 
-/// An error and its sources on one line.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(inner) = source {
-        let more = inner.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
+/// The root cause of an error chain, and whether any link of it is a timeout.
+fn failure(err: &(dyn std::error::Error + 'static)) -> Failure {
+    let mut timed_out = false;
+    let mut current: &(dyn std::error::Error + 'static) = err;
+    loop {
+        let io_timeout = current
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+        let text = current.to_string().to_lowercase();
+        timed_out |= io_timeout || text.contains("timed out") || text.contains("elapsed");
+        match current.source() {
+            Some(inner) => current = inner,
+            None => break,
         }
-        source = inner.source();
     }
-    text
+    let cause = current.to_string();
+    let cause = if cause.trim().is_empty() {
+        "the connection failed".to_owned()
+    } else {
+        cause.trim_end_matches('.').to_owned()
+    };
+    Failure { timed_out, cause }
 }

@@ -28,6 +28,7 @@ use crate::{render, upstream};
 #[derive(Debug)]
 pub struct GithubConnector {
     instance: Instance,
+    base_url: String,
     tools: Vec<ToolSpec>,
 }
 
@@ -54,6 +55,7 @@ impl GithubConnector {
             })?;
         }
         let client = Client::new(&settings)?;
+        let base_url = settings.base_url.clone();
         let mut tools = tools::read_specs();
         if settings.writes {
             tools.extend(tools::write_specs());
@@ -65,6 +67,7 @@ impl GithubConnector {
                 repos: settings.repos,
                 writes: settings.writes,
             },
+            base_url,
             tools,
         })
     }
@@ -162,7 +165,7 @@ impl Connector for GithubConnector {
         let origin = &client.origin;
         let reply = match client.fetch("/user", Accept::Json, &ctx).await {
             Ok(reply) => reply,
-            Err(err) => return CheckReport::failed(format!("{}: {err}", origin.host)),
+            Err(err) => return CheckReport::failed(err.to_string()),
         };
         if !(200..300).contains(&reply.status) {
             let err = upstream::to_error(
@@ -172,7 +175,14 @@ impl Connector for GithubConnector {
                 &reply.headers,
                 &reply.body,
             );
-            return CheckReport::failed(err.to_string());
+            let hint = if reply.status == 404
+                && !self.base_url.trim_end_matches('/').ends_with("/api/v3")
+            {
+                "; a GitHub Enterprise base_url ends in /api/v3"
+            } else {
+                ""
+            };
+            return CheckReport::failed(format!("{err}{hint}"));
         }
         let login = reply
             .json::<Me>(origin, "the authenticated user")

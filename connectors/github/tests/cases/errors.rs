@@ -452,3 +452,65 @@ async fn range_errors_name_the_argument_given() {
     assert!(err.to_string().contains("max_lines 0 must be"), "{err}");
     assert_eq!(requests(&server).await, 0);
 }
+
+#[tokio::test]
+async fn a_slow_upstream_is_a_timeout_naming_the_instance_and_the_seconds() {
+    let server = upstream().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/issues"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let mut slow = settings(&server);
+    slow.request_timeout = Duration::from_secs(1);
+    let github = GithubConnector::new(slow).unwrap();
+    let err = fail(&github, "github_list_issues", json!({"repo": "octo/hello"})).await;
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    let host = server.uri().trim_start_matches("http://").to_owned();
+    assert!(
+        err.to_string().contains(&format!(
+            "{host} (instance github) did not answer within 1 s; retry, or narrow the request"
+        )),
+        "{err}"
+    );
+    assert_eq!(requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn an_unreachable_host_is_named_with_the_root_cause_only() {
+    let server = upstream().await;
+    let mut gone = settings(&server);
+    gone.base_url = "http://127.0.0.1:1".to_owned();
+    let github = GithubConnector::new(gone).unwrap();
+    let err = fail(&github, "github_list_issues", json!({"repo": "octo/hello"})).await;
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("cannot reach 127.0.0.1:1 (instance github): "),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("refused"), "{text}");
+    for noise in ["Service Error", "client error", "(Connect)"] {
+        assert!(!text.contains(noise), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_ghes_base_url_without_api_v3_gets_a_hint_in_check() {
+    let server = upstream().await;
+    Mock::given(method("GET"))
+        .and(path("/user"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let report = connector(&server).check().await;
+    assert!(!report.ok);
+    assert!(
+        report
+            .detail
+            .ends_with("; a GitHub Enterprise base_url ends in /api/v3"),
+        "{}",
+        report.detail
+    );
+}
