@@ -79,10 +79,10 @@ impl Reply {
         origin: &Origin,
         what: &str,
     ) -> Result<T, ConnectorError> {
-        serde_json::from_slice(&self.body).map_err(|err| ConnectorError::Upstream {
+        serde_json::from_slice(&self.body).map_err(|_| ConnectorError::Upstream {
             status: self.status,
             message: format!(
-                "{} (instance {}) sent an answer about {what} we cannot read: {err}",
+                "{} (instance {}) answered the request for {what} with something other than the expected JSON (a proxy, or an API version we do not know?)",
                 origin.host, origin.instance
             ),
         })

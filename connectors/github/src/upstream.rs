@@ -51,10 +51,14 @@ pub(crate) fn rate_limit(status: u16, headers: &HeaderMap, body: &[u8]) -> Optio
     let now = chrono::Utc::now().timestamp();
     let said_so = message_of(body).to_lowercase().contains("rate limit");
     if let Some(seconds) = retry_after {
+        // Both limits may be reported at once: the later time is the one that works.
+        let primary = remaining == Some(0);
+        let reset_at = reset_at.filter(|at| primary && at - now >= seconds);
+        let wait = reset_at.map_or(seconds, |at| at - now);
         return Some(RateLimit {
-            wait: Some(Duration::from_secs(seconds.max(0).unsigned_abs())),
-            reset_at: reset_at.filter(|_| remaining == Some(0)),
-            secondary: remaining != Some(0),
+            wait: Some(Duration::from_secs(wait.max(0).unsigned_abs())),
+            reset_at,
+            secondary: !primary,
         });
     }
     if remaining == Some(0) {
@@ -124,13 +128,16 @@ pub(crate) fn message_of(body: &[u8]) -> String {
 
 /// When a rate limit resets, as `2025-01-15T09:00:00Z (in 300 s)`.
 fn reset_text(limit: &RateLimit) -> String {
-    let now = chrono::Utc::now().timestamp();
     match (limit.reset_at, limit.wait) {
-        (Some(at), _) => {
+        (Some(at), wait) => {
             let when = chrono::DateTime::from_timestamp(at, 0)
                 .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
                 .unwrap_or_else(|| at.to_string());
-            format!("it resets at {when} (in {} s)", (at - now).max(0))
+            let seconds = wait.map_or_else(
+                || (at - chrono::Utc::now().timestamp()).max(0),
+                |wait| i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
+            );
+            format!("it resets at {when} (in {seconds} s)")
         }
         (None, Some(wait)) => format!("retry after {} s", wait.as_secs()),
         (None, None) => "retry in a minute".to_owned(),
@@ -190,10 +197,18 @@ pub(crate) fn to_error(
                 ),
             }
         }
-        _ => ConnectorError::Upstream {
-            status,
-            message: format!("{host} (instance {instance}) rejected {what}: {said}"),
-        },
+        _ => {
+            let verb = if status >= 500 { "failed on" } else { "rejected" };
+            let said = if said.is_empty() {
+                String::new()
+            } else {
+                format!(": {said}")
+            };
+            ConnectorError::Upstream {
+                status,
+                message: format!("{host} (instance {instance}) {verb} {what} ({status}){said}"),
+            }
+        }
     }
 }
 

@@ -130,11 +130,59 @@ async fn a_429_with_both_headers_honours_retry_after() {
     )
     .await;
     assert_eq!(err.kind(), ErrorKind::RateLimited);
-    assert!(
-        err.hint().contains("retry after 60 seconds"),
-        "{}",
-        err.hint()
+    // retry-after says 60 s, the hourly quota resets in an hour: one figure, the later one.
+    let seconds: u64 = err
+        .to_string()
+        .split("(in ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no reset time in {err}"));
+    assert!(seconds > 3_500, "{err}");
+    assert_eq!(
+        err.hint(),
+        format!("retry after {seconds} seconds"),
+        "{err}"
     );
+}
+
+#[tokio::test]
+async fn server_failures_and_unreadable_answers_say_what_happened() {
+    let server = upstream().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/issues"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/pulls"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []})))
+        .mount(&server)
+        .await;
+    let github = connector(&server);
+    let err = fail(&github, "github_list_issues", json!({"repo": "octo/hello"})).await;
+    let text = err.to_string();
+    assert!(
+        text.contains("(instance github) failed on the issues of octo/hello (502)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("rejected") && !text.trim_end().ends_with(':'),
+        "{text}"
+    );
+    let err = fail(
+        &github,
+        "github_list_pull_requests",
+        json!({"repo": "octo/hello"}),
+    )
+    .await;
+    let text = err.to_string();
+    assert!(
+        text.contains("something other than the expected JSON"),
+        "{text}"
+    );
+    assert!(!text.contains("invalid type"), "{text}");
+    assert_eq!(requests(&server).await, 2);
 }
 
 #[tokio::test]
