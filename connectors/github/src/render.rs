@@ -66,7 +66,7 @@ pub(crate) fn issue_line(instance: &str, repo: &RepoId, issue: &Issue) -> (Strin
         labels(&issue.labels)
     );
     if issue.comments > 0 {
-        let _ = write!(line, " · {} comments", issue.comments);
+        let _ = write!(line, " · {}", plural(issue.comments, "comment"));
     }
     let _ = write!(
         line,
@@ -126,6 +126,16 @@ pub(crate) fn body_part(body: &str, offset: usize, max: usize) -> (String, Optio
         (text, Some(start + cut.kept.len()))
     } else {
         (text, None)
+    }
+}
+
+/// `1 comment`, `2 comments`.
+pub(crate) fn plural(count: impl Into<u64>, noun: &str) -> String {
+    let count = count.into();
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
 }
 

@@ -226,6 +226,16 @@ impl Connector for GitlabConnector {
                 "GitLab file",
                 "A file at a ref (a '/' in the ref encoded as %2F)",
             ),
+            template(
+                format!("{id}://{{+project}}/-/pipelines/{{id}}"),
+                "GitLab pipeline",
+                "A pipeline's status with its failed jobs",
+            ),
+            template(
+                format!("{id}://{{+project}}/-/jobs/{{id}}"),
+                "GitLab job log",
+                "The last lines of a CI job's log",
+            ),
         ]
     }
 

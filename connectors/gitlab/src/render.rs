@@ -86,7 +86,7 @@ pub(crate) fn issue_item(instance: &str, project: &str, issue: &Issue, detail: b
     }
     let _ = write!(line, " · updated {}", day(issue.updated_at.as_deref()));
     if issue.user_notes_count > 0 {
-        let _ = write!(line, " · {} notes", issue.user_notes_count);
+        let _ = write!(line, " · {}", plural(issue.user_notes_count, "note"));
     }
     if detail {
         if !issue.assignees.is_empty() {
@@ -204,6 +204,16 @@ pub(crate) fn pipeline_line(pipeline: &Pipeline) -> String {
             .or(pipeline.created_at.as_deref()))
     );
     line
+}
+
+/// `1 comment`, `2 comments`.
+pub(crate) fn plural(count: impl Into<u64>, noun: &str) -> String {
+    let count = count.into();
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 #[cfg(test)]

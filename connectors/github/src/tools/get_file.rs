@@ -172,6 +172,13 @@ pub(crate) async fn show(
     };
     let total_lines = text.lines().count();
     let first = from_line.max(1) as usize;
+    if first > total_lines.max(1) {
+        return Err(ConnectorError::invalid(format!(
+            "from_line {first} is past the end: {} has {total_lines} line{}",
+            render::clean(path),
+            if total_lines == 1 { "" } else { "s" }
+        )));
+    }
     let start = if first == 1 {
         0
     } else {

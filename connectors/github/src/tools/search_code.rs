@@ -78,8 +78,9 @@ pub(crate) async fn run(
     let results: SearchResults<CodeHit> = reply.json(&instance.client.origin, &what)?;
     let mut page = PageWriter::new(
         format!(
-            "{} code hits for {q:?} on {}",
-            results.total_count, instance.id
+            "{} for {q:?} on {}",
+            render::plural(results.total_count, "code hit"),
+            instance.id
         ),
         &ctx.budget,
     );

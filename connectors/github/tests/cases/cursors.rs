@@ -313,3 +313,23 @@ async fn a_limit_with_a_cursor_sets_the_next_page_size() {
         "{query:?}"
     );
 }
+
+#[tokio::test]
+async fn one_comment_is_not_one_comments() {
+    let server = upstream().await;
+    let mut list = issues(1);
+    list[0]["comments"] = json!(1);
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list))
+        .mount(&server)
+        .await;
+    let out = call(
+        &connector(&server),
+        "github_list_issues",
+        json!({"repo": "octo/hello"}),
+    )
+    .await;
+    assert!(out.text.contains(" · 1 comment"), "{}", out.text);
+    assert!(!out.text.contains("1 comments"), "{}", out.text);
+}

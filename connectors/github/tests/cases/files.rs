@@ -155,3 +155,27 @@ async fn a_directory_is_listed() {
     assert!(out.text.starts_with("directory src of octo/hello"));
     assert!(out.text.contains("items: "));
 }
+
+#[tokio::test]
+async fn from_line_past_the_end_says_how_many_lines_the_file_has() {
+    let server = upstream().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/contents/notes.txt"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(content("notes.txt", b"one\ntwo\nthree\n")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = crate::support::fail(
+        &connector(&server),
+        "github_get_file",
+        json!({"repo": "octo/hello", "path": "notes.txt", "from_line": 40}),
+    )
+    .await;
+    assert!(
+        err.to_string()
+            .contains("from_line 40 is past the end: notes.txt has 3 lines"),
+        "{err}"
+    );
+}

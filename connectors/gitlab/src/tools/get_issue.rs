@@ -221,7 +221,7 @@ pub(crate) fn header(gl: &Instance, project: &Project, issue: &Issue) -> String 
     if let Some(tasks) = issue.task_status.as_deref().filter(|t| !t.is_empty()) {
         extra.push(one_line(tasks));
     }
-    extra.push(format!("{} notes", issue.user_notes_count));
+    extra.push(crate::render::plural(issue.user_notes_count, "note"));
     let _ = writeln!(text, "{}", extra.join(" · "));
     text
 }

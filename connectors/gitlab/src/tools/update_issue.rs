@@ -80,6 +80,11 @@ pub(crate) async fn run(
         }
         body["title"] = json!(title);
     }
+    if params.labels.is_some() && (params.add_labels.is_some() || params.remove_labels.is_some()) {
+        return Err(ConnectorError::invalid(
+            "pass labels (the whole new set) or add_labels/remove_labels (changes to the current set), not both",
+        ));
+    }
     for (key, list) in [
         ("labels", &params.labels),
         ("add_labels", &params.add_labels),

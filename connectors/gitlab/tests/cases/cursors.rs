@@ -131,3 +131,51 @@ async fn a_limit_with_a_cursor_sets_the_next_page_size() {
     let sent = requests(&server).await;
     assert!(sent[1].contains("per_page=2&page=3"), "{sent:?}");
 }
+
+#[tokio::test]
+async fn one_note_is_not_one_notes() {
+    let server = MockServer::start().await;
+    let mut list = issues(1, 10);
+    list[0]["user_notes_count"] = json!(1);
+    get(&format!("projects/{ENCODED}/issues"))
+        .respond_with(page(&list, 1, false, Some(1)))
+        .mount(&server)
+        .await;
+    let out = ok(
+        &named(&server, "gitlab"),
+        "gitlab_list_issues",
+        json!({"project": PROJECT}),
+    )
+    .await;
+    assert!(out.text.contains(" · 1 note"), "{}", out.text);
+    assert!(!out.text.contains("1 notes"), "{}", out.text);
+}
+
+#[test]
+fn resource_templates_cover_every_uri_read_accepts() {
+    let server_uri = "http://127.0.0.1:9";
+    let settings = switchyard_gitlab::GitlabSettings::new(
+        "gitlab",
+        server_uri,
+        switchyard_core::Secret::new("t"),
+    );
+    let gl = GitlabConnector::new(settings).unwrap_or_else(|err| panic!("{err}"));
+    let templates: Vec<String> = gl
+        .resource_templates()
+        .into_iter()
+        .map(|t| t.uri_template)
+        .collect();
+    for part in [
+        "/issues/",
+        "/-/merge_requests/",
+        "/commit/",
+        "/blob/",
+        "/-/pipelines/",
+        "/-/jobs/",
+    ] {
+        assert!(
+            templates.iter().any(|t| t.contains(part)),
+            "{part} in {templates:?}"
+        );
+    }
+}

@@ -109,6 +109,17 @@ async fn create_comment_and_update_send_what_gitlab_expects() {
     .await
     .unwrap_err();
     assert!(err.to_string().contains("nothing to change"), "{err}");
+    // The whole set and changes to it at once would be ambiguous: refused, nothing sent.
+    let before = requests(&server).await.len();
+    let err = call(
+        &gl,
+        "gitlab_update_issue",
+        json!({"project": PROJECT, "iid": 7, "labels": ["a"], "add_labels": ["b"]}),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("not both"), "{err}");
+    assert_eq!(requests(&server).await.len(), before);
     // 400 with GitLab's field messages becomes a tool error with them.
     Mock::given(method("POST"))
         .and(path("/api/v4/projects/my-group%2Fother/issues"))
