@@ -24,6 +24,10 @@ use crate::upstream::{self, Origin};
 /// request timeout, in [`Client::bounded`], so octocrab has no read timeout of its own).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The most of one answer we read: a bigger one is refused rather than held whole in memory
+/// (diffs and logs are cut far below this before they reach the caller).
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
 /// The longest rate-limit wait we sit out before the one retry.
 const SHORT_WAIT: Duration = Duration::from_secs(5);
 
@@ -335,11 +339,22 @@ async fn read(response: Result<Raw, octocrab::Error>) -> Result<Reply, Failure> 
     let response = response.map_err(|err| failure(&err))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response
-        .into_body()
+    let body = http_body_util::Limited::new(response.into_body(), MAX_BODY_BYTES)
         .collect()
         .await
-        .map_err(|err| failure(&err))?
+        .map_err(|err| {
+            if err.is::<http_body_util::LengthLimitError>() {
+                Failure {
+                    timed_out: false,
+                    cause: format!(
+                        "the answer is larger than {} MiB; narrow the request",
+                        MAX_BODY_BYTES / (1024 * 1024)
+                    ),
+                }
+            } else {
+                failure(err.as_ref())
+            }
+        })?
         .to_bytes()
         .to_vec();
     Ok(Reply {
@@ -371,4 +386,32 @@ fn failure(err: &(dyn std::error::Error + 'static)) -> Failure {
         cause.trim_end_matches('.').to_owned()
     };
     Failure { timed_out, cause }
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::{BodyExt as _, Full};
+
+    use super::{MAX_BODY_BYTES, Raw, read};
+
+    fn response(bytes: usize) -> Raw {
+        let body = Full::new(bytes::Bytes::from(vec![b'x'; bytes]))
+            .map_err(|never| match never {})
+            .boxed();
+        http::Response::new(body)
+    }
+
+    #[tokio::test]
+    async fn an_answer_over_the_cap_is_refused_not_held() {
+        let Err(failure) = read(Ok(response(MAX_BODY_BYTES + 1))).await else {
+            panic!("an oversized answer was read whole");
+        };
+        assert!(
+            failure.cause.contains("larger than 64 MiB"),
+            "{}",
+            failure.cause
+        );
+        let reply = read(Ok(response(1_000))).await.map_err(|f| f.cause);
+        assert_eq!(reply.map(|r| r.body.len()), Ok(1_000));
+    }
 }
