@@ -14,7 +14,8 @@ use crate::client::{Accept, Client};
 use crate::error::GithubError;
 use crate::ids::{Query, RepoId};
 use crate::settings::{GithubSettings, validate_base_url, validate_repo_pattern};
-use crate::tools::common::{Instance, LINES_PER_FILE, repo_from_api_url};
+use crate::tools::common::{Instance, repo_from_api_url};
+use crate::tools::get_pull_request_diff::Choice;
 use crate::tools::{
     self, comment_issue, create_issue, get_commit, get_file, get_issue, get_job_log,
     get_pull_request, get_pull_request_diff, get_pull_request_files, list_commits, list_issues,
@@ -273,7 +274,8 @@ impl Connector for GithubConnector {
             }
             GithubUri::Commit { repo, sha } => {
                 let repo = instance.repo(&repo)?;
-                get_commit::show(instance, &repo, &sha, None, None, LINES_PER_FILE.0, ctx).await
+                let choice = Choice::checked(None, None, None, None)?;
+                get_commit::show(instance, &repo, &sha, &choice, ctx).await
             }
             GithubUri::Blob {
                 repo,

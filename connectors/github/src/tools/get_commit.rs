@@ -8,11 +8,10 @@ use serde::Deserialize;
 use switchyard_core::patch::FileChange;
 use switchyard_core::{CallContext, ConnectorError, ToolEffects, ToolOutput, ToolSpec};
 
-use crate::ids::{RepoId, check_path, check_ref};
-use crate::paging::page_size;
+use crate::ids::{RepoId, check_ref};
 use crate::render;
-use crate::tools::common::{Instance, LINES_PER_FILE, file_change};
-use crate::tools::get_pull_request_diff::render_files;
+use crate::tools::common::{Instance, file_change};
+use crate::tools::get_pull_request_diff::{Choice, render_files};
 use crate::uris;
 use crate::wire::Commit;
 
@@ -34,6 +33,8 @@ pub(crate) struct Params {
     pub include_generated: Option<bool>,
     /// Lines per file (default 300).
     pub max_lines: Option<u32>,
+    /// With path: the patch line to start at (default 1).
+    pub from_line: Option<u32>,
 }
 
 pub(crate) fn spec() -> ToolSpec {
@@ -52,25 +53,13 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let repo = instance.repo(&params.repo)?;
     check_ref(&params.git_ref)?;
-    if let Some(path) = &params.path {
-        check_path(path)?;
-    }
-    let max_lines = page_size(
-        "max_lines",
-        params.max_lines,
-        LINES_PER_FILE.0,
-        LINES_PER_FILE.1,
-    )?;
-    show(
-        instance,
-        &repo,
-        &params.git_ref,
+    let choice = Choice::checked(
         params.path.as_deref(),
         params.include_generated,
-        max_lines,
-        ctx,
-    )
-    .await
+        params.max_lines,
+        params.from_line,
+    )?;
+    show(instance, &repo, &params.git_ref, &choice, ctx).await
 }
 
 /// The commit `git_ref` of `repo` (also what `read` shows for `/commit/<sha>`).
@@ -78,9 +67,7 @@ pub(crate) async fn show(
     instance: &Instance,
     repo: &RepoId,
     git_ref: &str,
-    path: Option<&str>,
-    include_generated: Option<bool>,
-    max_lines: u32,
+    choice: &Choice<'_>,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
     let what = format!("commit {git_ref} of {}", repo.full());
@@ -133,8 +120,8 @@ pub(crate) async fn show(
     if message_cut.is_truncated() {
         let _ = write!(
             header,
-            "\n[message cut: {} more bytes]",
-            message_cut.omitted_bytes
+            "\n[message cut: {}]",
+            render::plural(message_cut.omitted_bytes as u64, "more byte")
         );
     }
     header.push('\n');
@@ -145,17 +132,7 @@ pub(crate) async fn show(
         repo.full(),
         commit.sha
     );
-    let mut output = render_files(
-        &header,
-        "",
-        &files,
-        path,
-        include_generated,
-        max_lines,
-        &again,
-        ctx,
-        uri,
-    );
+    let mut output = render_files(&header, "", &files, choice, &again, ctx, uri)?;
     output.truncated |= message_cut.is_truncated();
     Ok(output)
 }

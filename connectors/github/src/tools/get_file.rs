@@ -112,11 +112,11 @@ pub(crate) async fn show(
         })?;
     let uri = uris::blob(&instance.id, repo, shown_ref, path);
     let meta = format!(
-        "{} of {}{at} on {} · {} bytes · blob {}",
+        "{} of {}{at} on {} · {} · blob {}",
         path,
         repo.full(),
         instance.id,
-        content.size,
+        render::plural(content.size, "byte"),
         content.sha.get(..12).unwrap_or(&content.sha)
     );
     if content.kind != "file" {
@@ -187,7 +187,10 @@ pub(crate) async fn show(
             None => text.len(),
         }
     };
-    let mut out = format!("{meta} · {total_lines} lines\n{uri}\n");
+    let mut out = format!(
+        "{meta} · {}\n{uri}\n",
+        render::plural(total_lines as u64, "line")
+    );
     if first > 1 {
         let _ = writeln!(out, "(from line {first})");
     }
@@ -201,8 +204,8 @@ pub(crate) async fn show(
         }
         let _ = write!(
             out,
-            "[truncated: {} more lines not shown; call {NAME} again with from_line={next}]",
-            cut.omitted_lines
+            "[truncated: {} not shown; call {NAME} again with from_line={next}]",
+            render::plural(cut.omitted_lines as u64, "more line")
         );
     }
     Ok(finish(out, cut.is_truncated(), vec![uri]))
@@ -227,7 +230,11 @@ fn listing(
     for entry in entries {
         let line = match entry.kind.as_str() {
             "dir" => format!("{}/", render::clean(&entry.path)),
-            "file" => format!("{} ({} bytes)", render::clean(&entry.path), entry.size),
+            "file" => format!(
+                "{} ({})",
+                render::clean(&entry.path),
+                render::plural(entry.size, "byte")
+            ),
             other => format!("{} ({other})", render::clean(&entry.path)),
         };
         if !page.push(&line, None) {

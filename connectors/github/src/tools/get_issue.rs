@@ -123,8 +123,8 @@ pub(crate) async fn run(
             };
             let _ = write!(
                 text,
-                "[truncated: {} more bytes of the body; pass cursor \"{}\" to read on, then the {} comments]",
-                body.len() - rest,
+                "[truncated: {} of the body; pass cursor \"{}\" to read on, then the comments ({})]",
+                render::plural((body.len() - rest) as u64, "more byte"),
                 encode_cursor(&next),
                 issue.comments
             );
@@ -168,8 +168,8 @@ pub(crate) async fn run(
             let whole = uris::comment(&instance.id, &repo, comment.id);
             let _ = write!(
                 item,
-                "\n[comment cut: {} more bytes; read_context {whole} reads all of it]",
-                body.len() - rest
+                "\n[comment cut: {}; read_context {whole} reads all of it]",
+                render::plural((body.len() - rest) as u64, "more byte")
             );
         }
         if !page.push(&item, None) {

@@ -58,11 +58,11 @@ pub(crate) async fn run(
         .map(|line| strip_timestamp(line))
         .collect();
     let mut text = format!(
-        "log of job {job} of {} on {}: last {} of {} lines\n\n",
+        "log of job {job} of {} on {}: last {} of {}\n\n",
         repo.full(),
         instance.id,
         tail.len(),
-        lines.len()
+        render::plural(lines.len() as u64, "line")
     );
     let body = render::clean(&tail.join("\n"));
     // Keep the end: the failure is usually in the last lines.

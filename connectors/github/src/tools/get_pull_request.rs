@@ -85,10 +85,10 @@ pub(crate) async fn show(
     let mut text = format!("{} {line}\n", repo.full());
     let _ = writeln!(
         text,
-        "created {} · {} commits · {} files · +{} -{} · mergeable: {}{}",
+        "created {} · {} · {} · +{} -{} · mergeable: {}{}",
         render::day(pull.created_at.as_ref()),
-        pull.commits.unwrap_or(0),
-        pull.changed_files.unwrap_or(0),
+        render::plural(pull.commits.unwrap_or(0), "commit"),
+        render::plural(pull.changed_files.unwrap_or(0), "file"),
         pull.additions.unwrap_or(0),
         pull.deletions.unwrap_or(0),
         match pull.mergeable {
@@ -103,10 +103,10 @@ pub(crate) async fn show(
     );
     let _ = writeln!(
         text,
-        "head {} · {} comments · {} review comments",
+        "head {} · {} · {}",
         short(&pull.head.sha),
-        pull.comments.unwrap_or(0),
-        pull.review_comments.unwrap_or(0)
+        render::plural(pull.comments.unwrap_or(0), "comment"),
+        render::plural(pull.review_comments.unwrap_or(0), "review comment")
     );
     text.push_str(&review_state(&pull, &reviews));
     if let Some(checks) = &checks {
@@ -122,8 +122,8 @@ pub(crate) async fn show(
         if let Some(rest) = rest {
             let _ = writeln!(
                 text,
-                "[truncated: {} more bytes of the description; github_get_issue number={number} pages it with the comments]",
-                body.len() - rest
+                "[truncated: {} of the description; github_get_issue number={number} pages it with the comments]",
+                render::plural((body.len() - rest) as u64, "more byte")
             );
             return Ok(finish(text, true, vec![uri]));
         }

@@ -14,6 +14,7 @@ use crate::client::Accept;
 use crate::ids::{RepoId, check_number};
 use crate::paging::page_size;
 use crate::tools::common::{Instance, LINES_PER_FILE, file_change, finish};
+use crate::tools::one_file;
 use crate::uris;
 use crate::wire::DiffEntry;
 
@@ -37,6 +38,8 @@ pub(crate) struct Params {
     pub include_generated: Option<bool>,
     /// Lines per file (default 300).
     pub max_lines: Option<u32>,
+    /// With path: the patch line to start at (default 1).
+    pub from_line: Option<u32>,
 }
 
 pub(crate) fn spec() -> ToolSpec {
@@ -55,15 +58,12 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let repo = instance.repo(&params.repo)?;
     let number = check_number("number", params.number)?;
-    let max_lines = page_size(
-        "max_lines",
+    let choice = Choice::checked(
+        params.path.as_deref(),
+        params.include_generated,
         params.max_lines,
-        LINES_PER_FILE.0,
-        LINES_PER_FILE.1,
+        params.from_line,
     )?;
-    if let Some(path) = &params.path {
-        crate::ids::check_path(path)?;
-    }
     let what = format!("the diff of pull request #{number} of {}", repo.full());
     let reply = instance
         .client
@@ -72,7 +72,6 @@ pub(crate) async fn run(
     let uri = uris::pull(&instance.id, &repo, number);
     let header = format!("diff of {} #{number} on {}", repo.full(), instance.id);
     let again = format!("{NAME} with repo=\"{}\" number={number}", repo.full());
-    let path = params.path.as_deref();
     if reply.status == 406 || reply.status == 422 {
         // GitHub's own limit for whole diffs (too many lines or files): use the file listing.
         let entries = listing(instance, &repo, number, ctx).await?;
@@ -81,32 +80,12 @@ pub(crate) async fn run(
             "(GitHub refused the whole diff as too large (status {}); patches come from the file listing, which omits very large ones)",
             reply.status
         );
-        return Ok(render_files(
-            &header,
-            &note,
-            &files,
-            path,
-            params.include_generated,
-            max_lines,
-            &again,
-            ctx,
-            uri,
-        ));
+        return render_files(&header, &note, &files, &choice, &again, ctx, uri);
     }
     let reply = instance.client.expect_ok(reply, &what)?;
     let diff = reply.text();
     let files = split_unified_diff(&diff);
-    Ok(render_files(
-        &header,
-        "",
-        &files,
-        path,
-        params.include_generated,
-        max_lines,
-        &again,
-        ctx,
-        uri,
-    ))
+    render_files(&header, "", &files, &choice, &again, ctx, uri)
 }
 
 /// Up to [`FALLBACK_PAGES`] pages of the pull request's file listing.
@@ -137,55 +116,101 @@ async fn listing(
     Ok(all)
 }
 
-/// Render changed files for a diff tool: one file when `path` is given (even a collapsed one).
-#[expect(clippy::too_many_arguments, reason = "the diff tools share it")]
+/// Which files of a diff to show, and how much of each.
+#[derive(Debug)]
+pub(crate) struct Choice<'a> {
+    /// Only this file (even a collapsed one), read in parts.
+    pub path: Option<&'a str>,
+    pub include_generated: Option<bool>,
+    /// Patch lines per file.
+    pub max_lines: u32,
+    /// Whether the caller set `max_lines` (then the next part's call repeats it).
+    pub max_lines_given: bool,
+    /// With `path`: the patch line to start at.
+    pub from_line: u32,
+}
+
+impl<'a> Choice<'a> {
+    /// Check the arguments the diff tools share.
+    pub fn checked(
+        path: Option<&'a str>,
+        include_generated: Option<bool>,
+        max_lines: Option<u32>,
+        from_line: Option<u32>,
+    ) -> Result<Self, ConnectorError> {
+        if let Some(path) = path {
+            crate::ids::check_path(path)?;
+        }
+        if from_line.is_some() && path.is_none() {
+            return Err(ConnectorError::invalid(
+                "from_line continues one file's patch: pass it with path",
+            ));
+        }
+        if from_line == Some(0) {
+            return Err(ConnectorError::invalid(
+                "from_line 0 is not a line: patch lines count from 1",
+            ));
+        }
+        Ok(Choice {
+            path: path.map(|p| p.trim_matches('/')),
+            include_generated,
+            max_lines: page_size("max_lines", max_lines, LINES_PER_FILE.0, LINES_PER_FILE.1)?,
+            max_lines_given: max_lines.is_some(),
+            from_line: from_line.unwrap_or(1),
+        })
+    }
+}
+
+/// Render changed files for a diff tool: all of them, or the one `choice.path` names, from
+/// `choice.from_line`.
 pub(crate) fn render_files(
     header: &str,
     note: &str,
     files: &[FileChange<'_>],
-    path: Option<&str>,
-    include_generated: Option<bool>,
-    max_lines: u32,
+    choice: &Choice<'_>,
     again: &str,
     ctx: &CallContext,
     uri: String,
-) -> ToolOutput {
+) -> Result<ToolOutput, ConnectorError> {
     let mut text = String::from(header);
     text.push('\n');
     if !note.is_empty() {
         let _ = writeln!(text, "{note}");
     }
-    let chosen: Vec<FileChange<'_>>;
-    let files = match path {
-        Some(path) => {
-            let wanted = path.trim_matches('/');
-            chosen = files
-                .iter()
-                .filter(|f| f.is_named(wanted))
-                .cloned()
-                .collect();
-            if chosen.is_empty() {
-                let names: Vec<&str> = files.iter().take(20).map(|f| f.path).collect();
-                let _ = write!(
-                    text,
-                    "no changed file is named {wanted:?}; changed files: {}{}",
-                    names.join(", "),
-                    if files.len() > 20 { ", …" } else { "" }
-                );
-                return finish(text, false, vec![uri]);
-            }
-            &chosen[..]
+    let max_bytes = ctx.budget.max_bytes().saturating_sub(text.len() + 200);
+    if let Some(wanted) = choice.path {
+        let Some(file) = files.iter().find(|f| f.is_named(wanted)) else {
+            let names: Vec<&str> = files.iter().take(20).map(|f| f.path).collect();
+            let _ = write!(
+                text,
+                "no changed file is named {wanted:?}; changed files: {}{}",
+                names.join(", "),
+                if files.len() > 20 { ", …" } else { "" }
+            );
+            return Ok(finish(text, false, vec![uri]));
+        };
+        let mut again = format!("{again} path=\"{wanted}\"");
+        if choice.max_lines_given {
+            let _ = write!(again, " max_lines={}", choice.max_lines);
         }
-        None => files,
-    };
+        let part = one_file::Part {
+            from_line: choice.from_line,
+            max_lines: choice.max_lines,
+            max_bytes,
+            again: &again,
+        };
+        let (body, truncated) = one_file::render(file, &part)?;
+        text.push_str(&body);
+        return Ok(finish(text, truncated, vec![uri]));
+    }
     let limits = DiffLimits {
-        max_lines_per_file: max_lines as usize,
-        max_bytes: ctx.budget.max_bytes().saturating_sub(text.len() + 200),
-        show_collapsed: path.is_some() || include_generated == Some(true),
+        max_lines_per_file: choice.max_lines as usize,
+        max_bytes,
+        show_collapsed: choice.include_generated == Some(true),
         with_patches: true,
         again: again.to_owned(),
     };
     let rendered = render_diff(files, &limits);
     text.push_str(&rendered.text);
-    finish(text, rendered.truncated, vec![uri])
+    Ok(finish(text, rendered.truncated, vec![uri]))
 }

@@ -17,6 +17,8 @@
 //! | `github_list_workflow_runs` | [`list_workflow_runs`] | Actions runs of a ref, failing jobs |
 //! | `github_get_job_log` | [`get_job_log`] | the last lines of a job's log |
 //! | `github_create_issue`, `github_comment_issue`, `github_update_issue` | [`create_issue`], [`comment_issue`], [`update_issue`] | writes (only with `writes = true`, only in the allowlist) |
+//!
+//! [`one_file`] reads one file of a diff in parts (`path` with `from_line`) for the diff tools.
 
 pub(crate) mod comment_issue;
 pub(crate) mod common;
@@ -32,6 +34,7 @@ pub(crate) mod list_commits;
 pub(crate) mod list_issues;
 pub(crate) mod list_pull_requests;
 pub(crate) mod list_workflow_runs;
+pub(crate) mod one_file;
 pub(crate) mod search_code;
 pub(crate) mod search_issues;
 pub(crate) mod update_issue;

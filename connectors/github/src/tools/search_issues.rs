@@ -98,8 +98,8 @@ pub(crate) async fn run(
         .await?;
     let mut page = PageWriter::new(
         format!(
-            "{} results for {q:?} on {}{}",
-            results.total_count,
+            "{} for {q:?} on {}{}",
+            render::plural(results.total_count, "result"),
             instance.id,
             if results.incomplete_results {
                 " (GitHub says the results are incomplete: the search timed out)"

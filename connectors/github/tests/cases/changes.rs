@@ -288,3 +288,197 @@ async fn a_pull_request_has_summary_reviews_and_checks() {
     assert!(out.text.contains("checks: 1 (1 neutral)"), "{}", out.text);
     assert!(out.text.contains("mergeable: yes (clean)"));
 }
+
+/// The number after `from_line=` in a cut hint, if the text has one.
+fn next_from_line(text: &str) -> Option<u32> {
+    let at = text.find(" from_line=")? + " from_line=".len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[tokio::test]
+async fn one_files_patch_is_read_to_its_end_with_from_line() {
+    let server = upstream().await;
+    // src/file1.rs: a hunk header and 3,000 added lines (patch lines 1..=3001).
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/pulls/5"))
+        .and(header("accept", "application/vnd.github.diff"))
+        .and(header("authorization", bearer().as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_string(big_diff(2, 3000)))
+        .mount(&server)
+        .await;
+    let github = connector(&server);
+    let call_at = |from_line: Option<u32>| {
+        let mut arguments = json!({"repo": "octo/hello", "number": 5, "path": "src/file1.rs"});
+        if let Some(line) = from_line {
+            arguments["from_line"] = json!(line);
+        }
+        let github = &github;
+        async move { call(github, "github_get_pull_request_diff", arguments).await }
+    };
+    let first = call_at(None).await;
+    assert!(first.truncated);
+    assert!(
+        first.text.contains(
+            "of src/file1.rs; call github_get_pull_request_diff with repo=\"octo/hello\" number=5 path=\"src/file1.rs\" from_line=301 for the next part]"
+        ),
+        "{}",
+        &first.text[first.text.len() - 400..]
+    );
+    assert!(
+        first.text.contains("[cut: 2701 more lines ("),
+        "{}",
+        &first.text[first.text.len() - 400..]
+    );
+    // Patch line 300 is value_298; line 301 (value_299) starts the next part.
+    assert!(first.text.contains("compute(\"1-298\", 298);\n"));
+    assert!(!first.text.contains("compute(\"1-299\""));
+    let second = call_at(Some(301)).await;
+    assert!(
+        second.text.contains(
+            "(patch lines from 301 of 3001; inside hunk @@ -1,1 +1,3000 @@)\n+    let value_299 ="
+        ),
+        "{}",
+        &second.text[..600]
+    );
+    assert_eq!(next_from_line(&second.text), Some(601));
+    // Reading on from each hint reaches the last line, each line exactly once.
+    let mut seen =
+        first.text.matches("compute(\"1-").count() + second.text.matches("compute(\"1-").count();
+    let mut from = next_from_line(&second.text);
+    let mut calls = 2;
+    let mut last = second;
+    while let Some(line) = from {
+        last = call_at(Some(line)).await;
+        seen += last.text.matches("compute(\"1-").count();
+        from = next_from_line(&last.text);
+        calls += 1;
+        assert!(calls <= 11, "the parts do not advance");
+    }
+    assert_eq!(seen, 3000);
+    assert_eq!(calls, 11);
+    assert!(!last.truncated);
+    assert!(last.text.contains("compute(\"1-2999\", 2999);"));
+    // Every call fetched the same diff: the part is cut here, not asked of GitHub.
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 11);
+    assert!(
+        sent.iter()
+            .all(|r| r.url.path() == "/repos/octo/hello/pulls/5" && r.url.query().is_none())
+    );
+    // A max_lines of the caller is repeated in the hint; past the end and without path are refused.
+    let wide = call(
+        &github,
+        "github_get_pull_request_diff",
+        json!({"repo": "octo/hello", "number": 5, "path": "src/file1.rs", "max_lines": 1000}),
+    )
+    .await;
+    assert!(
+        wide.text
+            .contains("path=\"src/file1.rs\" max_lines=1000 from_line=1001 for the next part]")
+    );
+    let past = crate::support::fail(
+        &github,
+        "github_get_pull_request_diff",
+        json!({"repo": "octo/hello", "number": 5, "path": "src/file1.rs", "from_line": 3002}),
+    )
+    .await;
+    assert!(
+        past.to_string()
+            .contains("from_line 3002 is past the end: the patch of src/file1.rs has 3001 lines"),
+        "{past}"
+    );
+    let alone = crate::support::fail(
+        &github,
+        "github_get_pull_request_diff",
+        json!({"repo": "octo/hello", "number": 5, "from_line": 301}),
+    )
+    .await;
+    assert!(alone.to_string().contains("pass it with path"), "{alone}");
+}
+
+#[tokio::test]
+async fn a_commits_file_continues_with_from_line_too() {
+    let server = upstream().await;
+    let patch: String = std::iter::once("@@ -0,0 +1,500 @@\n".to_owned())
+        .chain((0..500).map(|l| format!("+line {l}\n")))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/commits/abc123"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sha": "abc1230000000000000000000000000000000000",
+            "commit": {"message": "add big", "author": {"name": "Octo", "date": "2025-01-01T00:00:00Z"}},
+            "parents": [],
+            "files": [{"filename": "big.txt", "status": "added", "additions": 500, "deletions": 0, "changes": 500, "patch": patch}]
+        })))
+        .mount(&server)
+        .await;
+    let out = call(
+        &connector(&server),
+        "github_get_commit",
+        json!({"repo": "octo/hello", "ref": "abc123", "path": "big.txt", "from_line": 101}),
+    )
+    .await;
+    assert!(
+        out.text
+            .contains("(patch lines from 101 of 501; inside hunk @@ -0,0 +1,500 @@)\n+line 99\n"),
+        "{}",
+        out.text
+    );
+    assert!(out.text.contains(
+        "call github_get_commit with repo=\"octo/hello\" ref=\"abc1230000000000000000000000000000000000\" path=\"big.txt\" from_line=401 for the next part]"
+    ), "{}", out.text);
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent[0].url.path(), "/repos/octo/hello/commits/abc123");
+}
+
+#[tokio::test]
+async fn a_pull_request_with_one_of_each_says_it_in_the_singular() {
+    let server = upstream().await;
+    let mut pull: serde_json::Value = serde_json::from_str(&fixture("pull_get.json")).unwrap();
+    for key in ["comments", "review_comments", "commits", "changed_files"] {
+        pull[key] = json!(1);
+    }
+    let sha = pull["head"]["sha"].as_str().unwrap().to_owned();
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/pulls/1347"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pull))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/pulls/1347/reviews"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/octo/hello/commits/{sha}/check-runs")))
+        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("check_runs_list.json")))
+        .mount(&server)
+        .await;
+    let out = call(
+        &connector(&server),
+        "github_get_pull_request",
+        json!({"repo": "octo/hello", "number": 1347}),
+    )
+    .await;
+    assert!(out.text.contains(" · 1 commit · 1 file · "), "{}", out.text);
+    assert!(
+        out.text.contains(" · 1 comment · 1 review comment\n"),
+        "{}",
+        out.text
+    );
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert!(
+        paths.contains(&"/repos/octo/hello/pulls/1347".to_owned()),
+        "{paths:?}"
+    );
+}
