@@ -253,16 +253,16 @@ impl Connector for GitlabConnector {
         let result = match parsed {
             GitlabUri::Issue(_, iid) => {
                 let params = get_issue::Params {
-                    project,
-                    iid,
+                    project: Some(project),
+                    iid: Some(iid),
                     ..Default::default()
                 };
                 get_issue::run(gl, params, ctx).await
             }
             GitlabUri::MergeRequest(_, iid) => {
                 let params = get_merge_request::Params {
-                    project,
-                    iid,
+                    project: Some(project),
+                    iid: Some(iid),
                     cursor: None,
                 };
                 get_merge_request::run(gl, params, ctx).await

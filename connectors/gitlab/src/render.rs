@@ -61,8 +61,9 @@ pub(crate) fn body(text: &str, max: usize, rest_hint: &str) -> (String, bool) {
     let mut out = cut.kept.trim_end().to_owned();
     let _ = write!(
         out,
-        "\n[body truncated: {} more bytes ({} lines) not shown; {rest_hint}]",
-        cut.omitted_bytes, cut.omitted_lines
+        "\n[body truncated: {} ({}) not shown; {rest_hint}]",
+        plural(cut.omitted_bytes as u64, "more byte"),
+        plural(cut.omitted_lines as u64, "line")
     );
     (out, true)
 }

@@ -137,22 +137,32 @@ pub(crate) struct ItemCursor {
 }
 
 impl ItemCursor {
-    /// Decode a cursor of `tool` on `instance` for `project` and `iid`, at a possible position.
+    /// Decode a cursor of `tool` on `instance`, at a possible position (`notes`: the tool pages
+    /// notes, so the page size must be one GitLab serves). A `project` or `iid` given with it
+    /// must be the cursor's own: the cursor alone is enough.
     pub fn decode(
         text: &str,
         tool: &str,
         instance: &str,
-        project: &str,
-        iid: u64,
+        project: Option<&str>,
+        iid: Option<u64>,
+        notes: bool,
     ) -> Result<Self, ConnectorError> {
         let cursor: ItemCursor = decode_cursor(text)?;
+        if cursor.t != tool {
+            return Err(ConnectorError::invalid(format!(
+                "this cursor was not made by {tool}; pass the next_cursor of {tool}'s previous result unchanged, or omit it"
+            )));
+        }
         crate::paging::same_instance(&cursor.x, instance)?;
-        if cursor.n == 0 || cursor.n > crate::paging::MAX_PER_PAGE {
+        if cursor.n > crate::paging::MAX_PER_PAGE || (notes && cursor.n == 0) {
             return Err(crate::paging::impossible());
         }
-        if cursor.t != tool || cursor.p != project || cursor.i != iid {
+        let project_differs = project.is_some_and(|p| !p.eq_ignore_ascii_case(&cursor.p));
+        if project_differs || iid.is_some_and(|i| i != cursor.i) {
             return Err(ConnectorError::invalid(format!(
-                "this cursor belongs to another {tool} call (another tool, project or iid); pass it with the same project and iid, or omit it"
+                "this cursor continues {}!{} (iid {}); pass it alone (or with that project and iid), or omit cursor to start over",
+                cursor.p, cursor.i, cursor.i
             )));
         }
         Ok(cursor)
@@ -161,5 +171,19 @@ impl ItemCursor {
     /// The cursor as text.
     pub fn encode(&self) -> String {
         encode_cursor(self)
+    }
+}
+
+/// The project and iid of an item tool: given, else an error that names both and the cursor.
+pub(crate) fn item_arguments(
+    project: Option<&str>,
+    iid: Option<u64>,
+    example: &str,
+) -> Result<(String, u64), ConnectorError> {
+    match (project, iid) {
+        (Some(project), Some(iid)) => Ok((project.to_owned(), iid)),
+        _ => Err(ConnectorError::invalid(format!(
+            "project and iid are required (such as project=\"my-group/my-project\" iid={example}), unless you pass the cursor of a previous result"
+        ))),
     }
 }

@@ -9,12 +9,12 @@ use switchyard_core::patch::{DiffLimits, render_diff};
 use switchyard_core::uri::encode_segment;
 use switchyard_core::{CallContext, ConnectorError, ToolEffects, ToolOutput, ToolSpec};
 
-use crate::diffs::file_change;
+use crate::diffs::{file_change, one_file};
 use crate::ids;
 use crate::instance::Instance;
 use crate::redact::clean;
 use crate::render::{body, one_line, pipeline_line};
-use crate::tools::get_merge_request_diff::LINES_PER_FILE;
+use crate::tools::get_merge_request_diff::{LINES_PER_FILE, check_part};
 use crate::uris;
 use crate::wire::{Commit, Diff};
 
@@ -38,6 +38,8 @@ pub(crate) struct Params {
     pub path: Option<String>,
     /// Also show lock, vendored and generated files.
     pub all: Option<bool>,
+    /// With path: the patch line to start at (default 1).
+    pub from_line: Option<u32>,
 }
 
 /// The tool description.
@@ -58,9 +60,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let project = gl.project(&params.project)?;
     ids::check_ref(&params.sha, "sha")?;
-    if let Some(path) = params.path.as_deref() {
-        ids::check_path(path)?;
-    }
+    check_part(params.path.as_deref(), params.from_line)?;
     let object = format!("commit {} of {project}", params.sha);
     let base = format!(
         "projects/{}/repository/commits/{}",
@@ -121,19 +121,28 @@ pub(crate) async fn run(
             )));
         }
     }
-    let limits = DiffLimits {
-        max_lines_per_file: if params.path.is_some() {
-            usize::MAX
-        } else {
-            LINES_PER_FILE
-        },
-        max_bytes: ctx.budget.max_bytes().saturating_sub(text.len() + 300),
-        show_collapsed: params.all == Some(true) || params.path.is_some(),
-        with_patches: true,
-        again: format!("{NAME} with project=\"{project}\" sha=\"{}\"", params.sha),
+    let again = format!("{NAME} with project=\"{project}\" sha=\"{}\"", params.sha);
+    let max_bytes = ctx.budget.max_bytes().saturating_sub(text.len() + 300);
+    let diff_cut = match (params.path.as_deref(), files.first()) {
+        (Some(path), Some(file)) => {
+            let again = format!("{again} path=\"{path}\"");
+            let (part, cut) = one_file(file, params.from_line.unwrap_or(1), max_bytes, &again)?;
+            text.push_str(&part);
+            cut
+        }
+        _ => {
+            let limits = DiffLimits {
+                max_lines_per_file: LINES_PER_FILE,
+                max_bytes,
+                show_collapsed: params.all == Some(true),
+                with_patches: true,
+                again,
+            };
+            let rendered = render_diff(&files, &limits);
+            text.push_str(&clean(&rendered.text));
+            rendered.truncated
+        }
     };
-    let rendered = render_diff(&files, &limits);
-    text.push_str(&clean(&rendered.text));
     let more_files = reply.has_next() && params.path.is_none();
     if more_files {
         let _ = write!(
@@ -143,7 +152,7 @@ pub(crate) async fn run(
     }
     Ok(ToolOutput {
         text,
-        truncated: rendered.truncated || cut || more_files,
+        truncated: diff_cut || cut || more_files,
         next_cursor: None,
         uris: vec![uri],
         structured: None,

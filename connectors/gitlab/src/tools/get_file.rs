@@ -17,6 +17,7 @@ use switchyard_core::{CallContext, ConnectorError, ToolEffects, ToolOutput, Tool
 use crate::ids::{self, Project};
 use crate::instance::Instance;
 use crate::redact::clean;
+use crate::render::plural;
 use crate::uris;
 use crate::wire::RepoFile;
 
@@ -138,7 +139,8 @@ pub(crate) async fn read(
         .saturating_sub(1);
     if start > 0 && start >= total {
         return Err(ConnectorError::invalid(format!(
-            "from_line {from} is past the end of {path} ({total} lines)"
+            "from_line {from} is past the end of {path} ({})",
+            plural(total as u64, "line")
         )));
     }
     let offset = match start.checked_sub(1) {
@@ -149,9 +151,10 @@ pub(crate) async fn read(
             .map_or(text.len(), |(i, _)| i + 1),
     };
     let mut out = format!(
-        "{path} of {project} at {git_ref} on {} ({} bytes, {total} lines{})\n{uri}\n---\n",
+        "{path} of {project} at {git_ref} on {} ({}, {}{})\n{uri}\n---\n",
         gl.id,
-        file.size,
+        plural(file.size, "byte"),
+        plural(total as u64, "line"),
         if start > 0 {
             format!(", from line {from}")
         } else {
@@ -169,8 +172,8 @@ pub(crate) async fn read(
         }
         let _ = write!(
             out,
-            "[truncated: {} more lines not shown; call {NAME} again with from_line={next_line}]",
-            cut.omitted_lines
+            "[truncated: {} not shown; call {NAME} again with from_line={next_line}]",
+            plural(cut.omitted_lines as u64, "more line")
         );
     }
     Ok(ToolOutput {
@@ -183,7 +186,10 @@ pub(crate) async fn read(
 }
 
 fn metadata(path: &str, project: &Project, git_ref: &str, size: u64, uri: &str) -> String {
-    format!("{path} of {project} at {git_ref}: {size} bytes\n{uri}")
+    format!(
+        "{path} of {project} at {git_ref}: {}\n{uri}",
+        plural(size, "byte")
+    )
 }
 
 fn meta_output(text: String, uri: String) -> ToolOutput {

@@ -13,7 +13,7 @@ use crate::instance::Instance;
 use crate::paging::{self, Position};
 use crate::redact::clean;
 use crate::render::{self, day, one_line, user, users};
-use crate::tools::common::ItemCursor;
+use crate::tools::common::{ItemCursor, item_arguments};
 use crate::uris;
 use crate::wire::{Issue, Note};
 
@@ -27,12 +27,12 @@ const DEFAULT_NOTES: usize = 20;
 pub(crate) struct Params {
     /// Project path, e.g. group/project.
     #[schemars(length(max = 1024))]
-    pub project: String,
+    pub project: Option<String>,
     /// Issue number (iid).
-    pub iid: u64,
+    pub iid: Option<u64>,
     /// Notes per page (default 20, max 100).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page.
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
 }
 
@@ -52,23 +52,34 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let project = gl.project(&params.project)?;
     let limit = paging::start(NAME, &gl.id, None, params.limit, DEFAULT_NOTES, &mut [])?.limit;
     let cursor = match params.cursor.as_deref() {
-        Some(text) => ItemCursor::decode(text, NAME, &gl.id, project.as_str(), params.iid)?,
-        None => ItemCursor {
-            t: NAME.to_owned(),
-            x: gl.id.clone(),
-            p: project.as_str().to_owned(),
-            i: params.iid,
-            b: Some(0),
-            o: 0,
-            n: limit,
-        },
+        Some(text) => ItemCursor::decode(
+            text,
+            NAME,
+            &gl.id,
+            params.project.as_deref(),
+            params.iid,
+            true,
+        )?,
+        None => {
+            let (project, iid) = item_arguments(params.project.as_deref(), params.iid, "12")?;
+            ItemCursor {
+                t: NAME.to_owned(),
+                x: gl.id.clone(),
+                p: project,
+                i: iid,
+                b: Some(0),
+                o: 0,
+                n: limit,
+            }
+        }
     };
+    let project = gl.project(&cursor.p)?;
+    let iid = cursor.i;
     let limit = params.limit.map_or(cursor.n, |_| limit);
-    let object = format!("issue #{} of {project}", params.iid);
-    let base = format!("projects/{}/issues/{}", project.encoded(), params.iid);
+    let object = format!("issue #{} of {project}", iid);
+    let base = format!("projects/{}/issues/{}", project.encoded(), iid);
     let mut text = String::new();
     let mut truncated = false;
     let mut next: Option<ItemCursor> = None;
@@ -104,8 +115,8 @@ pub(crate) async fn run(
             });
             let _ = writeln!(
                 text,
-                "[body truncated: {} more bytes not shown; pass next_cursor for the rest, then the notes]",
-                cut.omitted_bytes
+                "[body truncated: {} not shown; pass next_cursor for the rest, then the notes]",
+                render::plural(cut.omitted_bytes as u64, "more byte")
             );
         }
     }
@@ -132,7 +143,7 @@ pub(crate) async fn run(
         let mut page = PageWriter::new(
             format!(
                 "notes of issue #{} of {project} (oldest first, from {}):",
-                params.iid,
+                iid,
                 position.offset + 1
             ),
             &budget,
@@ -163,7 +174,7 @@ pub(crate) async fn run(
             text,
             truncated: truncated || notes.truncated,
             next_cursor: cursor_text,
-            uris: vec![uris::issue(&gl.id, project.as_str(), params.iid)],
+            uris: vec![uris::issue(&gl.id, project.as_str(), iid)],
             structured: None,
         });
     }
@@ -178,7 +189,7 @@ pub(crate) async fn run(
         text,
         truncated,
         next_cursor: next_text,
-        uris: vec![uris::issue(&gl.id, project.as_str(), params.iid)],
+        uris: vec![uris::issue(&gl.id, project.as_str(), iid)],
         structured: None,
     })
 }

@@ -92,8 +92,10 @@ pub(crate) async fn run(
     let shown = tail.lines().count();
     let uri = uris::job(&gl.id, project.as_str(), params.job_id);
     let mut text = format!(
-        "log of job {} of {project} on {}: last {shown} lines",
-        params.job_id, gl.id
+        "log of job {} of {project} on {}: last {}",
+        params.job_id,
+        gl.id,
+        crate::render::plural(shown as u64, "line")
     );
     if reply.cut {
         let _ = write!(

@@ -12,8 +12,8 @@ use switchyard_core::{CallContext, ConnectorError, ToolEffects, ToolOutput, Tool
 use crate::ids::Project;
 use crate::instance::Instance;
 use crate::redact::clean;
-use crate::render::{day, one_line, pipeline_line, user, users};
-use crate::tools::common::ItemCursor;
+use crate::render::{day, one_line, pipeline_line, plural, user, users};
+use crate::tools::common::{ItemCursor, item_arguments};
 use crate::tools::list_pipelines::failed_jobs_lines;
 use crate::uris;
 use crate::wire::{Approvals, MergeRequest};
@@ -27,10 +27,10 @@ pub(crate) const NAME: &str = "gitlab_get_merge_request";
 pub(crate) struct Params {
     /// Project path, e.g. group/project.
     #[schemars(length(max = 1024))]
-    pub project: String,
+    pub project: Option<String>,
     /// Merge request number (iid).
-    pub iid: u64,
-    /// next_cursor of the previous page (rest of the description).
+    pub iid: Option<u64>,
+    /// next_cursor of the previous page (enough alone).
     pub cursor: Option<String>,
 }
 
@@ -50,19 +50,26 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let project = gl.project(&params.project)?;
-    let from = match params.cursor.as_deref() {
-        Some(text) => ItemCursor::decode(text, NAME, &gl.id, project.as_str(), params.iid)?
-            .b
-            .unwrap_or(0),
-        None => 0,
+    let (project, iid, from) = match params.cursor.as_deref() {
+        Some(text) => {
+            let cursor = ItemCursor::decode(
+                text,
+                NAME,
+                &gl.id,
+                params.project.as_deref(),
+                params.iid,
+                false,
+            )?;
+            (cursor.p, cursor.i, cursor.b.unwrap_or(0))
+        }
+        None => {
+            let (project, iid) = item_arguments(params.project.as_deref(), params.iid, "5")?;
+            (project, iid, 0)
+        }
     };
-    let object = format!("merge request !{} of {project}", params.iid);
-    let base = format!(
-        "projects/{}/merge_requests/{}",
-        project.encoded(),
-        params.iid
-    );
+    let project = gl.project(&project)?;
+    let object = format!("merge request !{} of {project}", iid);
+    let base = format!("projects/{}/merge_requests/{}", project.encoded(), iid);
     let (mr, _) = gl
         .client
         .get_json::<MergeRequest>(&base, &[], &object, ctx)
@@ -96,8 +103,8 @@ pub(crate) async fn run(
         .encode();
         let _ = write!(
             text,
-            "[description truncated: {} more bytes not shown]\n---\ntruncated: true · next_cursor: \"{cursor}\" (pass it as cursor to get more)",
-            cut.omitted_bytes
+            "[description truncated: {} not shown]\n---\ntruncated: true · next_cursor: \"{cursor}\" (pass it as cursor to get more)",
+            plural(cut.omitted_bytes as u64, "more byte")
         );
         next = Some(cursor);
     }
@@ -164,7 +171,8 @@ async fn summary(gl: &Instance, project: &Project, mr: &MergeRequest, ctx: &Call
             );
         }
         Some(count) => {
-            let _ = writeln!(text, "changes: {count} files");
+            let noun = if count == "1" { "file" } else { "files" };
+            let _ = writeln!(text, "changes: {count} {noun}");
         }
         None => {}
     }
@@ -184,8 +192,8 @@ async fn summary(gl: &Instance, project: &Project, mr: &MergeRequest, ctx: &Call
     }
     let _ = writeln!(
         text,
-        "{} notes · files: gitlab_get_merge_request_files · diff: gitlab_get_merge_request_diff",
-        mr.user_notes_count
+        "{} · files: gitlab_get_merge_request_files · diff: gitlab_get_merge_request_diff",
+        plural(mr.user_notes_count, "note")
     );
     text
 }

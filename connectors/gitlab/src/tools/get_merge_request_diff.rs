@@ -10,7 +10,7 @@ use serde::Deserialize;
 use switchyard_core::patch::{DiffLimits, render_diff};
 use switchyard_core::{CallContext, ConnectorError, ToolEffects, ToolOutput, ToolSpec};
 
-use crate::diffs::file_change;
+use crate::diffs::{file_change, one_file};
 use crate::ids;
 use crate::instance::Instance;
 use crate::redact::clean;
@@ -36,6 +36,8 @@ pub(crate) struct Params {
     pub path: Option<String>,
     /// Also show lock, vendored and generated files.
     pub all: Option<bool>,
+    /// With path: the patch line to start at (default 1).
+    pub from_line: Option<u32>,
 }
 
 /// The tool description.
@@ -55,9 +57,7 @@ pub(crate) async fn run(
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
     let project = gl.project(&params.project)?;
-    if let Some(path) = params.path.as_deref() {
-        ids::check_path(path)?;
-    }
+    check_part(params.path.as_deref(), params.from_line)?;
     let object = format!("merge request !{} of {project}", params.iid);
     let mut query = Vec::new();
     if params.path.is_some() {
@@ -104,20 +104,29 @@ pub(crate) async fn run(
             changes.changes_count.as_deref().unwrap_or("?")
         );
     }
-    let limits = DiffLimits {
-        max_lines_per_file: if params.path.is_some() {
-            usize::MAX
-        } else {
-            LINES_PER_FILE
-        },
-        max_bytes: ctx.budget.max_bytes().saturating_sub(text.len() + 200),
-        show_collapsed: params.all == Some(true) || params.path.is_some(),
-        with_patches: true,
-        again: format!("{NAME} with project=\"{project}\" iid={}", params.iid),
+    let again = format!("{NAME} with project=\"{project}\" iid={}", params.iid);
+    let max_bytes = ctx.budget.max_bytes().saturating_sub(text.len() + 200);
+    let cut = match (params.path.as_deref(), files.first()) {
+        (Some(path), Some(file)) => {
+            let again = format!("{again} path=\"{path}\"");
+            let (part, cut) = one_file(file, params.from_line.unwrap_or(1), max_bytes, &again)?;
+            text.push_str(&part);
+            cut
+        }
+        _ => {
+            let limits = DiffLimits {
+                max_lines_per_file: LINES_PER_FILE,
+                max_bytes,
+                show_collapsed: params.all == Some(true),
+                with_patches: true,
+                again,
+            };
+            let rendered = render_diff(&files, &limits);
+            text.push_str(&clean(&rendered.text));
+            rendered.truncated
+        }
     };
-    let rendered = render_diff(&files, &limits);
-    text.push_str(&clean(&rendered.text));
-    let truncated = rendered.truncated || overflow;
+    let truncated = cut || overflow;
     Ok(ToolOutput {
         text,
         truncated,
@@ -125,4 +134,20 @@ pub(crate) async fn run(
         uris: vec![uri],
         structured: None,
     })
+}
+
+/// Check `path` and `from_line`, which continues one file's patch and so needs `path`.
+pub(crate) fn check_part(path: Option<&str>, from_line: Option<u32>) -> Result<(), ConnectorError> {
+    if let Some(path) = path {
+        ids::check_path(path)?;
+    }
+    match (path, from_line) {
+        (None, Some(_)) => Err(ConnectorError::invalid(
+            "from_line continues one file's patch: pass it with path",
+        )),
+        (_, Some(0)) => Err(ConnectorError::invalid(
+            "from_line 0 is not a line: patch lines count from 1",
+        )),
+        _ => Ok(()),
+    }
 }

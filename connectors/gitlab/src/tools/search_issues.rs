@@ -129,7 +129,10 @@ pub(crate) async fn run(
     Ok(if hidden > 0 {
         with_note(
             output,
-            &format!("({hidden} results outside this instance's project allowlist left out)"),
+            &format!(
+                "({} outside this instance's project allowlist left out)",
+                crate::render::plural(hidden as u64, "result")
+            ),
         )
     } else {
         output

@@ -179,3 +179,157 @@ fn resource_templates_cover_every_uri_read_accepts() {
         );
     }
 }
+
+#[tokio::test]
+async fn item_cursors_continue_alone() {
+    let server = MockServer::start().await;
+    get(&format!("projects/{ENCODED}/issues/7"))
+        .respond_with(crate::support::ok_json(&crate::support::json_fixture(
+            "issue_get.json",
+        )))
+        .mount(&server)
+        .await;
+    let notes: Vec<Value> = (0..3)
+        .map(|i| json!({"id": 9000 + i, "body": format!("note {i}"), "author": {"username": "octo-user"}, "created_at": "2025-01-14T00:00:00Z", "system": false}))
+        .collect();
+    get(&format!("projects/{ENCODED}/issues/7/notes"))
+        .and(wiremock::matchers::query_param("page", "1"))
+        .respond_with(page(&json!(notes[..2]), 1, true, Some(3)))
+        .mount(&server)
+        .await;
+    get(&format!("projects/{ENCODED}/issues/7/notes"))
+        .and(wiremock::matchers::query_param("page", "2"))
+        .respond_with(page(&json!(notes[2..]), 2, false, Some(3)))
+        .mount(&server)
+        .await;
+    let mut mr = crate::support::json_fixture("merge_request_get.json");
+    mr["iid"] = json!(5);
+    mr["head_pipeline"] = Value::Null;
+    mr["description"] = json!("description words ".repeat(2000));
+    get(&format!("projects/{ENCODED}/merge_requests/5"))
+        .respond_with(crate::support::ok_json(&mr))
+        .mount(&server)
+        .await;
+    get(&format!("projects/{ENCODED}/merge_requests/5/approvals"))
+        .respond_with(crate::support::ok_json(&json!({"approved_by": []})))
+        .mount(&server)
+        .await;
+    let gl = named(&server, "gitlab");
+
+    // Issue notes: the cursor alone continues the same issue, two notes a page.
+    let first = ok(
+        &gl,
+        "gitlab_get_issue",
+        json!({"project": PROJECT, "iid": 7, "limit": 2}),
+    )
+    .await;
+    assert!(first.text.contains("note 1") && !first.text.contains("note 2"));
+    let next = ok(
+        &gl,
+        "gitlab_get_issue",
+        json!({"cursor": first.next_cursor.unwrap()}),
+    )
+    .await;
+    assert!(
+        next.text.contains("note 2") && !next.text.contains("note 1"),
+        "{}",
+        next.text
+    );
+    assert!(next.next_cursor.is_none());
+    // The issue is read once; its second notes page is asked of GitLab with the same size.
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(
+        sent[2].ends_with(&format!(
+            "/api/v4/projects/{ENCODED}/issues/7/notes?sort=asc&order_by=created_at&per_page=2&page=2"
+        )),
+        "{sent:?}"
+    );
+
+    // Merge request description: the cursor alone reads on, from the byte where it was cut.
+    let ctx = CallContext::for_tests().with_budget(switchyard_core::ResponseBudget::tokens(2_000));
+    let cut = gl
+        .call(
+            "gitlab_get_merge_request",
+            &args(json!({"project": PROJECT, "iid": 5})),
+            &ctx,
+        )
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    let cursor = cut.next_cursor.unwrap_or_else(|| panic!("{}", cut.text));
+    let rest = ok(&gl, "gitlab_get_merge_request", json!({"cursor": cursor})).await;
+    assert!(
+        rest.text.starts_with(&format!(
+            "merge request !5 of {PROJECT} (description from byte "
+        )),
+        "{}",
+        rest.text
+    );
+    let sent = requests(&server).await;
+    assert!(
+        sent.last()
+            .is_some_and(|r| r.ends_with(&format!("/api/v4/projects/{ENCODED}/merge_requests/5"))),
+        "{sent:?}"
+    );
+
+    // With its own project and iid the cursor is taken too; with others it is refused.
+    let with_args = ok(
+        &gl,
+        "gitlab_get_merge_request",
+        json!({"project": PROJECT, "iid": 5, "cursor": cursor}),
+    )
+    .await;
+    assert_eq!(with_args.text, rest.text);
+    let other = refused(
+        &gl,
+        "gitlab_get_merge_request",
+        json!({"project": PROJECT, "iid": 6, "cursor": cursor}),
+    )
+    .await;
+    assert!(
+        other.contains(&format!(
+            "this cursor continues {PROJECT}!5 (iid 5); pass it alone"
+        )),
+        "{other}"
+    );
+    // A cursor of get_issue is not one of get_merge_request.
+    let foreign = refused(
+        &gl,
+        "gitlab_get_merge_request",
+        json!({"cursor": next_issue_cursor(&gl).await}),
+    )
+    .await;
+    assert!(
+        foreign.contains("was not made by gitlab_get_merge_request"),
+        "{foreign}"
+    );
+
+    // Neither arguments nor a cursor: one clear error, and no request.
+    let before = requests(&server).await.len();
+    for tool in ["gitlab_get_issue", "gitlab_get_merge_request"] {
+        let err = refused(&gl, tool, json!({})).await;
+        assert!(
+            err.contains("project and iid are required")
+                && err.contains("unless you pass the cursor of a previous result"),
+            "{tool}: {err}"
+        );
+        let err = refused(&gl, tool, json!({"project": PROJECT})).await;
+        assert!(
+            err.contains("project and iid are required"),
+            "{tool}: {err}"
+        );
+    }
+    assert_eq!(requests(&server).await.len(), before);
+}
+
+/// A fresh `gitlab_get_issue` cursor (issue 7, two notes a page).
+async fn next_issue_cursor(gl: &GitlabConnector) -> String {
+    ok(
+        gl,
+        "gitlab_get_issue",
+        json!({"project": PROJECT, "iid": 7, "limit": 2}),
+    )
+    .await
+    .next_cursor
+    .unwrap_or_default()
+}

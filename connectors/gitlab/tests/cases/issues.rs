@@ -166,7 +166,7 @@ async fn an_issue_with_200_notes_is_compact_and_paged() {
     .await
     .unwrap_err();
     assert!(
-        err.to_string().contains("another gitlab_get_issue call"),
+        err.to_string().contains("!7 (iid 7); pass it alone"),
         "{err}"
     );
 }
@@ -249,7 +249,7 @@ async fn global_search_drops_projects_outside_the_allowlist() {
     );
     assert!(
         out.text
-            .contains("1 results outside this instance's project allowlist left out")
+            .contains("1 result outside this instance's project allowlist left out")
     );
     // Asking for a project outside the allowlist is refused before any request.
     let err = crate::support::call(

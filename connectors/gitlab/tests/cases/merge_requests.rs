@@ -242,3 +242,139 @@ async fn a_large_diff_is_bounded_and_one_file_can_be_read() {
         "{sent:?}"
     );
 }
+
+/// The number after `from_line=` in a cut hint, if the text has one.
+fn next_from_line(text: &str) -> Option<u32> {
+    let at = text.find(" from_line=")? + " from_line=".len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[tokio::test]
+async fn one_files_patch_is_read_to_its_end_with_from_line() {
+    let server = MockServer::start().await;
+    let patch: String = std::iter::once("@@ -0,0 +1,3000 @@\n".to_owned())
+        .chain((0..3000).map(|l| format!("+    let line_{l} = {l};\n")))
+        .collect();
+    let mut changes = large_changes();
+    changes["changes"] = json!([{"old_path": "src/big.rs", "new_path": "src/big.rs", "a_mode": "0", "b_mode": "100644",
+        "diff": patch, "new_file": true, "renamed_file": false, "deleted_file": false, "generated_file": false}]);
+    get(&format!("projects/{ENCODED}/merge_requests/9/changes"))
+        .and(query_param("access_raw_diffs", "true"))
+        .respond_with(ok_json(&changes))
+        .mount(&server)
+        .await;
+    let gl = connector(&server);
+    let ctx = switchyard_core::CallContext::for_tests()
+        .with_budget(switchyard_core::ResponseBudget::tokens(4_000));
+    let part = |from_line: Option<u32>| {
+        let mut arguments = json!({"project": PROJECT, "iid": 9, "path": "src/big.rs"});
+        if let Some(line) = from_line {
+            arguments["from_line"] = json!(line);
+        }
+        let (gl, ctx) = (&gl, &ctx);
+        async move {
+            use switchyard_core::Connector as _;
+            gl.call(
+                "gitlab_get_merge_request_diff",
+                &crate::support::args(arguments),
+                ctx,
+            )
+            .await
+            .unwrap_or_else(|err| panic!("{err}"))
+        }
+    };
+    let first = part(None).await;
+    assert!(first.truncated);
+    let next = next_from_line(&first.text).unwrap_or_else(|| panic!("{}", first.text));
+    assert!(
+        first.text.contains(&format!(
+            " of src/big.rs; call gitlab_get_merge_request_diff with project=\"{PROJECT}\" iid=9 path=\"src/big.rs\" from_line={next} for the next part]"
+        )),
+        "{}",
+        &first.text[first.text.len() - 400..]
+    );
+    // Patch line n (n >= 2) is line_{n-2}: the first part ends right before the next one.
+    assert!(first.text.contains(&format!("let line_{} = ", next - 3)));
+    assert!(!first.text.contains(&format!("let line_{} = ", next - 2)));
+    let mut seen = first.text.matches("    let line_").count();
+    let mut from = Some(next);
+    let mut calls = 1;
+    let mut last = first;
+    while let Some(line) = from {
+        last = part(Some(line)).await;
+        assert!(
+            last.text.contains(&format!(
+                "(patch lines from {line} of 3001; inside hunk @@ -0,0 +1,3000 @@)\n+    let line_{} = ",
+                line - 2
+            )),
+            "{}",
+            &last.text[..400]
+        );
+        seen += last.text.matches("    let line_").count();
+        from = next_from_line(&last.text);
+        calls += 1;
+        assert!(calls < 50, "the parts do not advance");
+    }
+    assert_eq!(seen, 3000, "each line once, none lost");
+    assert!(!last.truncated);
+    assert!(last.text.contains("let line_2999 = 2999;"));
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), calls);
+    assert!(
+        sent.iter().all(|r| r.ends_with(&format!(
+            "/api/v4/projects/{ENCODED}/merge_requests/9/changes?access_raw_diffs=true"
+        ))),
+        "{sent:?}"
+    );
+    // Past the end, and without path, are refused before any request.
+    for (arguments, said) in [
+        (
+            json!({"project": PROJECT, "iid": 9, "path": "src/big.rs", "from_line": 3002}),
+            "from_line 3002 is past the end: the patch of src/big.rs has 3001 lines",
+        ),
+        (
+            json!({"project": PROJECT, "iid": 9, "from_line": 2}),
+            "from_line continues one file's patch: pass it with path",
+        ),
+    ] {
+        let err = crate::support::call(&gl, "gitlab_get_merge_request_diff", arguments)
+            .await
+            .map(|out| out.text)
+            .unwrap_err();
+        assert!(err.to_string().contains(said), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn one_note_and_one_file_are_said_in_the_singular() {
+    let server = MockServer::start().await;
+    let mut mr = json_fixture("merge_request_get.json");
+    mr["user_notes_count"] = json!(1);
+    mr["changes_count"] = json!("1");
+    mr["head_pipeline"] = Value::Null;
+    get(&format!("projects/{ENCODED}/merge_requests/133"))
+        .respond_with(ok_json(&mr))
+        .mount(&server)
+        .await;
+    get(&format!("projects/{ENCODED}/merge_requests/133/approvals"))
+        .respond_with(ok_json(&json!({"approved_by": []})))
+        .mount(&server)
+        .await;
+    let out = ok(
+        &connector(&server),
+        "gitlab_get_merge_request",
+        json!({"project": PROJECT, "iid": 133}),
+    )
+    .await;
+    assert!(out.text.contains("changes: 1 file\n"), "{}", out.text);
+    assert!(out.text.contains("\n1 note · files: "), "{}", out.text);
+    let sent = requests(&server).await;
+    assert!(
+        sent[0].ends_with(&format!("/api/v4/projects/{ENCODED}/merge_requests/133")),
+        "{sent:?}"
+    );
+}
