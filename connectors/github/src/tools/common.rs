@@ -76,6 +76,25 @@ pub(crate) fn finish(text: String, truncated: bool, uris: Vec<String>) -> ToolOu
     }
 }
 
+/// Say above a page's envelope footer that `hidden` results were left out by the allowlist.
+/// The footer's `omitted` counts items still to come (reachable with next_cursor), as in every
+/// connector; results the allowlist hides never come, so they are said here instead.
+pub(crate) fn with_hidden(mut output: ToolOutput, hidden: usize, instance: &str) -> ToolOutput {
+    if hidden == 0 {
+        return output;
+    }
+    let note = format!(
+        "({} outside the repos allowlist of instance {instance} left out)\n",
+        crate::render::plural(hidden as u64, "result")
+    );
+    let at = output
+        .text
+        .rfind("\n---\n")
+        .map_or(output.text.len(), |index| index + 1);
+    output.text.insert_str(at, &note);
+    output
+}
+
 /// A changed file as the shared patch renderer sees it. GitHub omits `patch` for binary files
 /// (no line changes) and for text diffs too large to show (line changes but no patch).
 pub(crate) fn file_change(

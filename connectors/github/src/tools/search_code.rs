@@ -8,7 +8,7 @@ use crate::client::Accept;
 use crate::ids::{Query, RepoId};
 use crate::paging::{PageSize, Position, required};
 use crate::render;
-use crate::tools::common::Instance;
+use crate::tools::common::{Instance, with_hidden};
 use crate::tools::search_issues::scoped_query;
 use crate::uris;
 use crate::wire::{CodeHit, SearchResults};
@@ -112,5 +112,6 @@ pub(crate) async fn run(
         }
     }
     let next = position.next(page.shown() + hidden, results.items.len(), reply.has_next());
-    Ok(page.finish(next, (hidden > 0).then_some(hidden), "try fewer qualifiers"))
+    let output = page.finish(next, None, "try fewer qualifiers");
+    Ok(with_hidden(output, hidden, &instance.id))
 }

@@ -7,7 +7,7 @@ use switchyard_core::{CallContext, ConnectorError, PageWriter, ToolEffects, Tool
 use crate::ids::Query;
 use crate::paging::{PageSize, Position, required};
 use crate::render;
-use crate::tools::common::{Instance, repo_from_api_url};
+use crate::tools::common::{Instance, repo_from_api_url, with_hidden};
 use crate::wire::{Issue, SearchResults};
 
 pub(crate) const NAME: &str = "github_search_issues";
@@ -132,6 +132,6 @@ pub(crate) async fn run(
     }
     let shown = page.shown() + hidden;
     let next = position.next(shown, items.len(), has_next);
-    let omitted = (hidden > 0).then_some(hidden);
-    Ok(page.finish(next, omitted, "try fewer qualifiers or another repository"))
+    let output = page.finish(next, None, "try fewer qualifiers or another repository");
+    Ok(with_hidden(output, hidden, &instance.id))
 }

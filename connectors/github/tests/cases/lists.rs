@@ -362,3 +362,38 @@ async fn search_code_shows_fragments() {
     );
     assert!(out.text.contains("| fn parse_config(text: &str)"));
 }
+
+#[tokio::test]
+async fn omitted_counts_items_to_come_and_the_allowlist_left_outs_are_a_note() {
+    let server = upstream().await;
+    let mut results = crate::support::fixture_json("search_issues.json");
+    results["items"][1]["repository_url"] = json!("https://api.github.com/repos/other/thing");
+    results["total_count"] = json!(2);
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .and(query_param("q", "crash repo:other/thing"))
+        .and(query_param("per_page", "20"))
+        .and(query_param("page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(results))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut settings = crate::support::settings(&server);
+    settings.repos = vec!["octo-user/Hello-World".into()];
+    let github = switchyard_github::GithubConnector::new(settings).unwrap();
+    let out = call(
+        &github,
+        "github_search_issues",
+        json!({"query": "crash repo:other/thing"}),
+    )
+    .await;
+    assert!(
+        out.text.contains(
+            "(1 result outside the repos allowlist of instance github left out)\n---\nitems: 1 · truncated: false"
+        ),
+        "{}",
+        out.text
+    );
+    assert!(!out.text.contains("omitted:"), "{}", out.text);
+    assert!(!out.text.contains("other/thing #"), "{}", out.text);
+}

@@ -115,5 +115,8 @@ pub(crate) async fn run(
     let shown = page.shown();
     let next = (window.more || shown < window.items.len())
         .then(|| paging::next(NAME, &gl.id, position, shown, listing));
-    Ok(page.finish(next, None, "no code matches; try fewer or other words"))
+    let omitted = window
+        .total
+        .map(|total| total.saturating_sub(position.offset + shown));
+    Ok(page.finish(next, omitted, "no code matches; try fewer or other words"))
 }

@@ -125,7 +125,11 @@ pub(crate) async fn run(
     }
     let next = (window.more || consumed < window.items.len())
         .then(|| paging::next(NAME, &gl.id, position, consumed, listing));
-    let output = page.finish(next, None, "no issue matches; try other words");
+    // Like every list: omitted counts the results still to come; hidden ones are a note.
+    let omitted = window
+        .total
+        .map(|total| total.saturating_sub(position.offset + consumed));
+    let output = page.finish(next, omitted, "no issue matches; try other words");
     Ok(if hidden > 0 {
         with_note(
             output,

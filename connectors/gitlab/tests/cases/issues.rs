@@ -318,3 +318,37 @@ async fn uris_read_and_search_context_finds_issues_and_merge_requests() {
         "{hits:?}"
     );
 }
+
+#[tokio::test]
+async fn search_omitted_counts_results_to_come_not_the_allowlist_left_outs() {
+    let server = MockServer::start().await;
+    let mut found = issues(3, 100);
+    found[1]["references"]["full"] = json!("other-group/secret-project#101");
+    get("issues")
+        .and(query_param("scope", "all"))
+        .and(query_param("search", "sidebar"))
+        .and(query_param("per_page", "3"))
+        .and(query_param("page", "1"))
+        .respond_with(page(&found, 1, true, Some(45)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut settings = settings(&server, "gitlab");
+    settings.projects = vec!["my-group/*".into()];
+    let gl = switchyard_gitlab::GitlabConnector::new(settings).unwrap();
+    let out = ok(
+        &gl,
+        "gitlab_search_issues",
+        json!({"query": "sidebar", "limit": 3}),
+    )
+    .await;
+    // 3 of 45 read (2 shown, 1 outside the allowlist): 42 still to come, as in list tools.
+    assert!(
+        out.text.contains(
+            "(1 result outside this instance's project allowlist left out)\n---\nitems: 2 · omitted: 42 · truncated: true"
+        ),
+        "{}",
+        out.text
+    );
+    assert!(out.next_cursor.is_some());
+}
