@@ -198,7 +198,11 @@ pub(crate) fn to_error(
             }
         }
         _ => {
-            let verb = if status >= 500 { "failed on" } else { "rejected" };
+            let verb = if status >= 500 {
+                "failed on"
+            } else {
+                "rejected"
+            };
             let said = if said.is_empty() {
                 String::new()
             } else {
