@@ -239,6 +239,10 @@ fn build_world(providers: &[Arc<FakeProvider>], config: DelegateConfig) -> World
             id: "vault",
             body: "the customer list",
         }),
+        Arc::new(Source {
+            id: "paste",
+            body: "deploy with ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 via https://bot:hunter2@ci.example.com/x",
+        }),
     ];
     let mut data_classes = HashMap::new();
     data_classes.insert("docs".to_owned(), DataClass::Public);
@@ -966,4 +970,31 @@ async fn a_cancelled_delegation_stops_and_settles_nothing() {
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert!(err.to_string().contains("cancelled"), "{err}");
     assert_eq!(hook.entries()[0].1, Some(Micros::ZERO));
+}
+
+#[tokio::test]
+async fn secrets_in_a_source_reach_neither_the_client_nor_the_model() {
+    let cloud = FakeProvider::new("cloud");
+    let world = build_world(std::slice::from_ref(&cloud), DelegateConfig::default());
+    let read = call(&world, "read_context", json!({"uri": "paste://note"}))
+        .await
+        .expect("read");
+    assert!(
+        read.text
+            .contains("deploy with [redacted] via https://[redacted]@ci.example.com/x"),
+        "{}",
+        read.text
+    );
+    call(
+        &world,
+        "delegate",
+        json!({"task": "summarize", "instructions": "Summarise.", "context": ["paste://note"]}),
+    )
+    .await
+    .expect("delegated");
+    let sent = &cloud.requests()[0].messages[0].content;
+    assert!(sent.contains("deploy with [redacted]"), "{sent}");
+    for secret in ["ghp_ABCDEFGHIJ", "hunter2"] {
+        assert!(!sent.contains(secret), "{secret} reached the model");
+    }
 }

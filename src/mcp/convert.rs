@@ -49,7 +49,8 @@ const MAX_ERROR_BYTES: usize = 4096;
 
 /// The text of a failed call.
 pub fn failure_text(tool: &str, err: &ConnectorError) -> String {
-    let message = err.to_string();
+    // An upstream's error message may echo what it was sent, or a pasted secret.
+    let message = switchyard_core::redact::redact(&err.to_string()).into_owned();
     let cut = switchyard_core::budget::cut_text(&message, MAX_ERROR_BYTES);
     let message = if cut.is_truncated() {
         format!(
@@ -124,6 +125,18 @@ mod tests {
         );
         assert!(text.len() < 5000);
         assert!(text.contains("[error message cut: "));
+    }
+
+    #[test]
+    fn secrets_echoed_in_an_upstream_error_are_redacted() {
+        let text = failure_text(
+            "github_list_issues",
+            &ConnectorError::invalid(
+                "bad credentials for ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+            ),
+        );
+        assert!(text.contains("bad credentials for [redacted]"), "{text}");
+        assert!(!text.contains("ghp_ABCDEF"), "{text}");
     }
 
     #[test]

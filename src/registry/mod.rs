@@ -322,7 +322,7 @@ impl Registry {
             Route::ListModels => delegate::tools::list_models::run(self, args, &ctx, extras).await,
         };
         let hint = "narrow the request (a path, a smaller range, a lower limit) to see the rest";
-        Ok(result.map(|output| output.enforce_budget(&entry.budget, hint)))
+        Ok(result.map(|output| output.redact_secrets().enforce_budget(&entry.budget, hint)))
     }
 
     /// Read an item by URI from the connector whose id is the URI's scheme.
@@ -337,8 +337,11 @@ impl Registry {
                 known.join(", ")
             ))
         })?;
+        // Redacted here, so a delegation's context never carries a secret to a model either.
         connector.read(&parsed, ctx).await.map(|output| {
-            output.enforce_budget(&ctx.budget, "the item is longer than the response budget")
+            output
+                .redact_secrets()
+                .enforce_budget(&ctx.budget, "the item is longer than the response budget")
         })
     }
 

@@ -27,6 +27,7 @@ pub mod cursor;
 pub mod error;
 pub mod output;
 pub mod patch;
+pub mod redact;
 pub mod residency;
 pub mod sanitize;
 pub mod secret;

@@ -33,6 +33,18 @@ impl ToolOutput {
         }
     }
 
+    /// Replace secrets of known shapes in the text and in every string of the structured
+    /// content ([`crate::redact`]); the server does this to every result before it leaves.
+    pub fn redact_secrets(mut self) -> Self {
+        if let std::borrow::Cow::Owned(clean) = crate::redact::redact(&self.text) {
+            self.text = clean;
+        }
+        if let Some(value) = self.structured.as_mut() {
+            crate::redact::redact_json(value);
+        }
+        self
+    }
+
     /// Cut the text to the budget if it is over, appending a note that says so and how to get
     /// the rest. A connector that cuts its own content well never reaches this; it is the net.
     pub fn enforce_budget(mut self, budget: &ResponseBudget, hint: &str) -> Self {
