@@ -230,6 +230,11 @@ impl Connector for GithubConnector {
                 "An issue with its body and comments",
             ),
             template(
+                format!("{id}://{{owner}}/{{repo}}/issues/comments/{{comment_id}}"),
+                "GitHub comment",
+                "One issue or pull request comment, whole (a long one continues at …/from/<byte>)",
+            ),
+            template(
                 format!("{id}://{{owner}}/{{repo}}/pull/{{number}}"),
                 "GitHub pull request",
                 "A pull request: summary, reviews, checks",
@@ -264,9 +269,9 @@ impl Connector for GithubConnector {
                 let params = parse_args(&args)?;
                 get_issue::run(instance, params, ctx).await
             }
-            GithubUri::Comment { repo, id } => {
+            GithubUri::Comment { repo, id, from } => {
                 let repo = instance.repo(&repo)?;
-                get_issue::comment(instance, &repo, id, ctx).await
+                get_issue::comment(instance, &repo, id, from, ctx).await
             }
             GithubUri::Pull { repo, number } => {
                 let repo = instance.repo(&repo)?;

@@ -22,6 +22,9 @@ pub enum GithubUri {
         repo: String,
         /// The comment id.
         id: u64,
+        /// The byte of the body to start at (`…/comments/<id>/from/<byte>`), for a body longer
+        /// than one response.
+        from: usize,
     },
     /// A pull request.
     Pull {
@@ -61,9 +64,14 @@ pub(crate) fn issue(instance: &str, repo: &RepoId, number: u64) -> String {
     format!("{}/issues/{number}", base(instance, repo))
 }
 
-/// `…/issues/comments/<id>`: one comment, whole.
+/// `…/issues/comments/<id>`: one comment, whole; `…/from/<byte>` continues a long one.
 pub(crate) fn comment(instance: &str, repo: &RepoId, id: u64) -> String {
     format!("{}/issues/comments/{id}", base(instance, repo))
+}
+
+/// `…/issues/comments/<id>/from/<byte>`.
+pub(crate) fn comment_from(instance: &str, repo: &RepoId, id: u64, from: usize) -> String {
+    format!("{}/from/{from}", comment(instance, repo, id))
 }
 
 /// `…/pull/5`.
@@ -91,7 +99,7 @@ impl GithubUri {
     pub fn parse(uri: &ItemUri) -> Result<GithubUri, ConnectorError> {
         let bad = || {
             ConnectorError::invalid(format!(
-                "{uri} is not a GitHub item URI; expected {0}://owner/repo/issues/12, /pull/5, /commit/<sha> or /blob/<ref>/<path>",
+                "{uri} is not a GitHub item URI; expected {0}://owner/repo/issues/12, /issues/comments/<id>, /pull/5, /commit/<sha> or /blob/<ref>/<path>",
                 uri.scheme()
             ))
         };
@@ -114,6 +122,12 @@ impl GithubUri {
             ("issues", ["comments", id]) => Ok(GithubUri::Comment {
                 repo,
                 id: number(id)?,
+                from: 0,
+            }),
+            ("issues", ["comments", id, "from", byte]) => Ok(GithubUri::Comment {
+                repo,
+                id: number(id)?,
+                from: byte.parse::<usize>().map_err(|_| bad())?,
             }),
             ("pull" | "pulls", [n]) => Ok(GithubUri::Pull {
                 repo,
@@ -173,11 +187,24 @@ mod tests {
             parsed.unwrap(),
             GithubUri::Comment {
                 repo: "octo/hello".into(),
-                id: 77
+                id: 77,
+                from: 0
+            }
+        );
+        let parsed = GithubUri::parse(
+            &ItemUri::parse("github://octo/hello/issues/comments/77/from/4096").unwrap(),
+        );
+        assert_eq!(
+            parsed.unwrap(),
+            GithubUri::Comment {
+                repo: "octo/hello".into(),
+                id: 77,
+                from: 4096
             }
         );
         for bad in [
             "github://octo/hello/issues/comments/x",
+            "github://octo/hello/issues/comments/7/from/-1",
             "github://octo/hello/issues/x",
             "github://octo/hello/wiki/1",
             "github://octo",

@@ -239,11 +239,13 @@ fn resume(
     })
 }
 
-/// One comment, whole (within the response budget): what `…/issues/comments/<id>` reads.
+/// One comment from byte `from` of its body, as much as the response budget holds, with the URI
+/// that continues it: what `…/issues/comments/<id>[/from/<byte>]` reads.
 pub(crate) async fn comment(
     instance: &Instance,
     repo: &RepoId,
     id: u64,
+    from: usize,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
     let what = format!("comment {id} in {}", repo.full());
@@ -251,15 +253,41 @@ pub(crate) async fn comment(
         .client
         .get_json(&format!("{}/issues/comments/{id}", repo.api()), &what, ctx)
         .await?;
-    let text = format!(
-        "{} comment {id} by {} on {}:\n{}\n",
+    let body = comment.body.unwrap_or_default();
+    if from > 0 && from >= body.len() {
+        return Err(ConnectorError::invalid(format!(
+            "comment {id} has {} bytes; from/{from} is past its end",
+            body.len()
+        )));
+    }
+    let mut text = format!(
+        "{} comment {id} by {} on {}",
         repo.full(),
         render::login(comment.user.as_ref()),
         render::day(comment.created_at.as_ref()),
-        comment.body.unwrap_or_default().trim_end()
     );
+    if from > 0 {
+        let _ = write!(text, ", from byte {from}");
+    }
+    text.push_str(":\n");
+    // Room for the header and the continuation line.
+    let room = ctx.budget.max_bytes().saturating_sub(text.len() + 300);
+    let (part, rest) = render::body_part(&body, from, room);
+    text.push_str(part.trim_end());
+    text.push('\n');
+    let mut truncated = false;
+    if let Some(next) = rest {
+        truncated = true;
+        let _ = write!(
+            text,
+            "[cut: {} more bytes; read_context {} for the rest]\n",
+            body.len() - next,
+            uris::comment_from(&instance.id, repo, id, next)
+        );
+    }
     Ok(ToolOutput {
         uris: vec![uris::comment(&instance.id, repo, id)],
+        truncated,
         ..ToolOutput::text(text)
     })
 }

@@ -233,6 +233,65 @@ async fn a_cut_comment_names_the_uri_that_reads_it_whole() {
 }
 
 #[tokio::test]
+async fn a_comment_longer_than_a_response_is_read_in_parts_to_its_end() {
+    let server = upstream().await;
+    let body: String = (0..6_000)
+        .map(|i| format!("line {i:05} of a pasted log\n"))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/hello/issues/comments/1000"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 1000, "user": {"login": "ana"}, "body": body,
+            "created_at": "2025-01-15T08:00:00Z"
+        })))
+        .mount(&server)
+        .await;
+    let github = connector(&server);
+    let mut uri = "github://octo/hello/issues/comments/1000".to_owned();
+    let mut seen = String::new();
+    for part in 0.. {
+        assert!(part < 10, "too many parts");
+        let out = switchyard_core::Connector::read(
+            &github,
+            &switchyard_core::ItemUri::parse(&uri).unwrap(),
+            &switchyard_core::CallContext::for_tests(),
+        )
+        .await
+        .unwrap();
+        assert!(out.text.len() <= DEFAULT_RESPONSE_TOKENS * 4);
+        let (_, content) = out.text.split_once(":\n").unwrap();
+        match content.split_once("[cut: ") {
+            Some((kept, note)) => {
+                seen.push_str(kept);
+                let next = note
+                    .split("read_context ")
+                    .nth(1)
+                    .and_then(|rest| rest.split(' ').next())
+                    .unwrap();
+                assert!(next.contains("/issues/comments/1000/from/"), "{note}");
+                uri = next.to_owned();
+            }
+            None => {
+                seen.push_str(content);
+                break;
+            }
+        }
+    }
+    let lines: Vec<&str> = seen.lines().collect();
+    assert_eq!(lines.len(), 6_000, "every line once");
+    assert_eq!(lines[5_999], "line 05999 of a pasted log");
+    let past = switchyard_core::Connector::read(
+        &github,
+        &switchyard_core::ItemUri::parse("github://octo/hello/issues/comments/1000/from/99999999")
+            .unwrap(),
+        &switchyard_core::CallContext::for_tests(),
+    )
+    .await
+    .unwrap_err();
+    assert!(past.to_string().contains("past its end"), "{past}");
+}
+
+#[tokio::test]
 async fn a_long_body_is_cut_and_continued_by_the_cursor() {
     let server = upstream().await;
     Mock::given(method("GET"))
