@@ -278,9 +278,9 @@ pub(crate) async fn comment(
     let mut truncated = false;
     if let Some(next) = rest {
         truncated = true;
-        let _ = write!(
+        let _ = writeln!(
             text,
-            "[cut: {} more bytes; read_context {} for the rest]\n",
+            "[cut: {} more bytes; read_context {} for the rest]",
             body.len() - next,
             uris::comment_from(&instance.id, repo, id, next)
         );
