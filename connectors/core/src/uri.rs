@@ -88,6 +88,11 @@ impl ItemUri {
     }
 
     /// The encoded segments of the path (empty segments dropped).
+    /// The same item under another source's scheme (another instance of the same kind).
+    pub fn with_scheme(&self, scheme: &str) -> String {
+        format!("{scheme}://{}", self.path())
+    }
+
     pub fn segments(&self) -> Vec<&str> {
         self.path.split('/').filter(|s| !s.is_empty()).collect()
     }
@@ -99,9 +104,33 @@ impl fmt::Display for ItemUri {
     }
 }
 
+/// A not-found error from reading `uri`, with its advice to pass `instance="X"` (which a tool
+/// call can do and a read cannot) turned into the URI to read on that instance instead.
+pub fn not_found_for_read(err: ConnectorError, uri: &ItemUri) -> ConnectorError {
+    let ConnectorError::NotFound(message) = err else {
+        return err;
+    };
+    const MARK: &str = "pass instance=\"";
+    let Some(start) = message.find(MARK) else {
+        return ConnectorError::NotFound(message);
+    };
+    let after = &message[start + MARK.len()..];
+    let Some(end) = after.find('"') else {
+        return ConnectorError::NotFound(message);
+    };
+    let sibling = &after[..end];
+    let rest = &after[end + 1..];
+    ConnectorError::NotFound(format!(
+        "{}read {}{rest}",
+        &message[..start],
+        uri.with_scheme(sibling)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{ItemUri, decode_segment, encode_path, encode_segment};
+    use crate::error::ConnectorError;
 
     #[test]
     fn segments_round_trip_awkward_names() {
@@ -122,5 +151,21 @@ mod tests {
         assert!(ItemUri::parse("no-scheme").is_err());
         assert!(ItemUri::parse("Git://x").is_err());
         assert!(ItemUri::parse("://x").is_err());
+    }
+
+    #[test]
+    fn a_read_not_found_names_the_uri_on_the_other_instance() {
+        let uri = ItemUri::parse("github://octo/hello/issues/7").unwrap_or_else(|e| panic!("{e}"));
+        let err = super::not_found_for_read(
+            ConnectorError::NotFound(
+                "issue 7 was not found on instance github; other instances: ghes (ghes.example.com); pass instance=\"ghes\" to ask there"
+                    .to_owned(),
+            ),
+            &uri,
+        );
+        assert_eq!(
+            err.to_string(),
+            "not found: issue 7 was not found on instance github; other instances: ghes (ghes.example.com); read ghes://octo/hello/issues/7 to ask there"
+        );
     }
 }

@@ -291,7 +291,10 @@ impl Connector for GithubConnector {
                 get_file::show(instance, &repo, Some(&git_ref), &path, 1, ctx).await
             }
         };
-        within_budget(result, ctx)
+        within_budget(
+            result.map_err(|err| switchyard_core::uri::not_found_for_read(err, uri)),
+            ctx,
+        )
     }
 
     fn searchable(&self) -> bool {

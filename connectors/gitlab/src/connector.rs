@@ -292,7 +292,10 @@ impl Connector for GitlabConnector {
                 get_job_log::run(gl, params, ctx).await
             }
         };
-        within_budget(result, ctx)
+        within_budget(
+            result.map_err(|err| switchyard_core::uri::not_found_for_read(err, uri)),
+            ctx,
+        )
     }
 
     fn searchable(&self) -> bool {
