@@ -150,6 +150,37 @@ async fn search_merges_ranks_and_names_failed_and_slow_sources() {
 }
 
 #[tokio::test]
+async fn when_no_source_answers_the_query_is_not_blamed() {
+    let registry = registry(
+        vec![Source {
+            id: "broken",
+            behaviour: Behaviour::Fail,
+        }],
+        Duration::from_millis(300),
+    );
+    let output = registry
+        .call(
+            "search_context",
+            &args(json!({"query": "anything"})),
+            CallContext::for_tests(),
+        )
+        .await
+        .expect("published")
+        .expect("a result that names the failure");
+    assert!(
+        output.text.contains("no source answered (see below)"),
+        "{}",
+        output.text
+    );
+    assert!(
+        !output.text.contains("check the spelling"),
+        "{}",
+        output.text
+    );
+    assert!(output.text.contains("- broken: FAILED"), "{}", output.text);
+}
+
+#[tokio::test]
 async fn search_limit_and_source_filter() {
     let registry = registry(
         vec![

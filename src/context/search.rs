@@ -182,11 +182,15 @@ fn render(
         }
     }
     let omitted = total.saturating_sub(page.shown());
-    let mut output = page.finish(
-        None,
-        Some(omitted),
-        "check the spelling, use fewer or other words, or search one source with its own tool",
-    );
+    let answered = outcomes
+        .iter()
+        .any(|(_, outcome)| matches!(outcome, Outcome::Hits(..)));
+    let empty_hint = if answered {
+        "check the spelling, use fewer or other words, or search one source with its own tool"
+    } else {
+        "no source answered (see below), so this says nothing about the query; fix or retry the sources"
+    };
+    let mut output = page.finish(None, Some(omitted), empty_hint);
     let _ = write!(output.text, "\nsources:{report}");
     if omitted > 0 {
         output.truncated = true;
