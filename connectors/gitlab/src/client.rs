@@ -346,22 +346,16 @@ impl Client {
                 self.timeout.as_secs()
             ));
         }
-        let mut chain = err.to_string();
-        let mut source = std::error::Error::source(err);
-        while let Some(inner) = source {
-            let text = inner.to_string();
-            if !chain.contains(&text) {
-                chain.push_str(": ");
-                chain.push_str(&text);
-            }
-            source = inner.source();
+        // The innermost cause says what went wrong (`Connection refused (os error 111)`,
+        // `dns error: …`); the layers above it are reqwest and hyper describing themselves.
+        let mut cause: &(dyn std::error::Error + 'static) = err;
+        while let Some(inner) = cause.source() {
+            cause = inner;
         }
-        // reqwest's text includes the URL, whose query may name what was asked; no secret is
-        // in a URL we build (the token travels in a header).
         ConnectorError::Transport(format!(
             "cannot reach {}: {}",
             self.origin.describe(),
-            chain.trim_end_matches('.')
+            cause.to_string().trim_end_matches('.')
         ))
     }
 }

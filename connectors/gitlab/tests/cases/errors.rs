@@ -286,6 +286,37 @@ async fn a_slow_upstream_times_out() {
 }
 
 #[tokio::test]
+async fn an_unreachable_host_is_named_with_the_root_cause_only() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let settings = switchyard_gitlab::GitlabSettings::new(
+        "gitlab",
+        &format!("http://{addr}"),
+        switchyard_core::Secret::new("glpat-test"),
+    );
+    let gl = switchyard_gitlab::GitlabConnector::new(settings).unwrap();
+    let err = call(&gl, "gitlab_list_issues", json!({"project": PROJECT}))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{text}");
+    assert!(
+        text.contains(&format!("cannot reach {addr} (instance gitlab): ")),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("connection refused"), "{text}");
+    for noise in [
+        "error sending request",
+        "client error",
+        "tcp connect error",
+        "http://",
+    ] {
+        assert!(!text.contains(noise), "{noise} in {text}");
+    }
+}
+
+#[tokio::test]
 async fn redirects_are_not_followed_so_the_token_stays_home() {
     let server = MockServer::start().await;
     let elsewhere = MockServer::start().await;
