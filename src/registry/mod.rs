@@ -34,7 +34,7 @@ pub use policy::ToolPolicy;
 pub enum Route {
     /// A connector tool; several instances when more than one of the kind is configured
     /// (the first is the default).
-    Connector(Vec<Arc<dyn Connector>>),
+    Connector(instances::Group),
     /// `read_context`.
     ReadContext,
     /// `search_context`.
@@ -177,17 +177,18 @@ impl Registry {
                 .unwrap_or(default_budget)
         };
         let mut entries = Vec::new();
-        for (spec, instances) in instances::group(&connectors) {
-            let toolsets: Vec<&str> = instances
+        for (spec, group) in instances::group(&connectors) {
+            let toolsets: Vec<&str> = group
+                .instances
                 .iter()
                 .map(|c| c.id())
-                .chain([instances[0].kind()])
+                .chain([group.instances[0].kind()])
                 .collect();
             if policy.publishes(&spec, &toolsets) {
                 let budget = budget_for(&spec.name);
                 entries.push(ToolEntry {
                     spec,
-                    route: Route::Connector(instances),
+                    route: Route::Connector(group),
                     budget,
                 });
             }
@@ -312,7 +313,7 @@ impl Registry {
             return Ok(Err(err));
         }
         let result = match &entry.route {
-            Route::Connector(instances) => instances::dispatch(instances, name, args, &ctx).await,
+            Route::Connector(group) => instances::dispatch(group, name, args, &ctx).await,
             Route::ReadContext => context::read::run(self, args, &ctx).await,
             Route::SearchContext => context::search::run(self, args, &ctx).await,
             Route::Delegate => delegate::tools::delegate::run(self, args, &ctx, extras).await,
