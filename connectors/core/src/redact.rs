@@ -29,9 +29,11 @@ static TOKENS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-/// `scheme://user:password@` or `scheme://token@`: the user information of a URL.
-static URL_USERINFO: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@:]*(?::[^/\s@]*)?@").ok());
+/// `scheme://user:password@` or `scheme://<token>@` (16 characters or more): credentials in the
+/// user information of a URL. A plain user name (`ssh://git@host`) is not a secret and stays.
+static URL_USERINFO: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)(?:[^/\s@:]*:[^/\s@]*|[^/\s@:]{16,})@").ok()
+});
 
 /// `Authorization: Bearer …`, `PRIVATE-TOKEN: …`, `JOB-TOKEN: …` as they appear in logs.
 static AUTH_HEADERS: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -100,6 +102,14 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("git@gitlab.com:g/p.git"), "{out}");
+        assert_eq!(
+            redact("url = ssh://git@github.com/o/r.git"),
+            "url = ssh://git@github.com/o/r.git"
+        );
+        assert_eq!(
+            redact("https://x0123456789abcdefghij@ci.example.com/x"),
+            "https://[redacted]@ci.example.com/x"
+        );
         assert_eq!(redact("plain text"), "plain text");
     }
 
