@@ -100,6 +100,12 @@ pub(crate) async fn run(
     let mut text = String::new();
     let mut uris = vec![uris::issue(&instance.id, &repo, number)];
     if let Some(offset) = cursor.b {
+        let body_len = issue.body.as_deref().map_or(0, str::len);
+        if offset > 0 && offset >= body_len {
+            return Err(ConnectorError::invalid(format!(
+                "this cursor holds an impossible position (was it edited?): byte {offset} of a {body_len}-byte body"
+            )));
+        }
         if offset == 0 {
             text.push_str(&summary(&instance.id, &repo, &issue));
         } else {

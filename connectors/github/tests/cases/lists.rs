@@ -318,6 +318,12 @@ async fn a_long_body_is_cut_and_continued_by_the_cursor() {
     .await;
     assert!(first.truncated);
     assert!(first.text.len() <= 16_000);
+    // A body position past the end (an edited cursor) is refused, not shown as nothing.
+    let past = crate::support::edited_cursor(first.next_cursor.as_deref().unwrap(), |c| {
+        c["b"] = json!(1_000_000_000u64)
+    });
+    let err = crate::support::fail(&github, "github_get_issue", json!({"cursor": past})).await;
+    assert!(err.to_string().contains("impossible position"), "{err}");
     let mut cursor = first.next_cursor.clone().unwrap();
     let mut rounds = 0;
     loop {
