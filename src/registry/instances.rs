@@ -94,7 +94,16 @@ pub async fn dispatch(
         }
     };
     let mut output = chosen.call(tool, &args, ctx).await?;
-    output.text = format!("[instance: {}]\n{}", chosen.id(), output.text);
+    // A connector's hints name its tools, not its instance; off the default, say so once.
+    let follow_up = if Arc::ptr_eq(chosen, &instances[0]) {
+        String::new()
+    } else {
+        format!(
+            "\n(from instance {0}: add instance=\"{0}\" to any call suggested above)",
+            chosen.id()
+        )
+    };
+    output.text = format!("[instance: {}]\n{}{follow_up}", chosen.id(), output.text);
     Ok(output)
 }
 
@@ -173,7 +182,10 @@ mod tests {
         let chosen = dispatch(instances, "fake_list_things", &args, &ctx)
             .await
             .unwrap();
-        assert_eq!(chosen.text, "[instance: corp]\ncorp got 0");
+        assert_eq!(
+            chosen.text,
+            "[instance: corp]\ncorp got 0\n(from instance corp: add instance=\"corp\" to any call suggested above)"
+        );
         args.insert("instance".into(), json!("nope"));
         let err = dispatch(instances, "fake_list_things", &args, &ctx)
             .await
