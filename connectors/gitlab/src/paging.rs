@@ -38,8 +38,22 @@ pub(crate) struct Position {
 }
 
 /// Resolve the `cursor` and `limit` arguments of `tool`. The listing's defining arguments
-/// (`given`) are taken from the cursor when left out; another value is refused.
+/// (`given`) are taken from the cursor when left out; another value is refused. Returns the
+/// position and the resolved arguments, which the next page's cursor carries.
 pub(crate) fn start(
+    tool: &str,
+    instance: &str,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+    default: usize,
+    given: &mut [(&str, &mut Option<String>)],
+) -> Result<(Position, Vec<Option<String>>), ConnectorError> {
+    let position = resolve(tool, instance, cursor, limit, default, given)?;
+    let listing = given.iter().map(|(_, value)| (**value).clone()).collect();
+    Ok((position, listing))
+}
+
+fn resolve(
     tool: &str,
     instance: &str,
     cursor: Option<&str>,

@@ -52,7 +52,9 @@ pub(crate) async fn run(
     params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let limit = paging::start(NAME, &gl.id, None, params.limit, DEFAULT_NOTES, &mut [])?.limit;
+    let limit = paging::start(NAME, &gl.id, None, params.limit, DEFAULT_NOTES, &mut [])?
+        .0
+        .limit;
     let cursor = match params.cursor.as_deref() {
         Some(text) => ItemCursor::decode(
             text,

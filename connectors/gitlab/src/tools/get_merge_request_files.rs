@@ -45,7 +45,7 @@ pub(crate) async fn run(
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
     let mut iid = params.iid.map(|i| i.to_string());
-    let position = paging::start(
+    let (position, listing) = paging::start(
         NAME,
         &gl.id,
         params.cursor.as_deref(),
@@ -53,7 +53,6 @@ pub(crate) async fn run(
         50,
         &mut [("project", &mut params.project), ("iid", &mut iid)],
     )?;
-    let listing = vec![params.project.clone(), iid.clone()];
     let project = gl.project(params.project.as_deref().ok_or_else(|| {
         ConnectorError::invalid("project is required, such as \"my-group/my-project\"")
     })?)?;

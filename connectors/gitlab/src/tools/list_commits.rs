@@ -60,7 +60,7 @@ pub(crate) async fn run(
     mut params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let position = paging::start(
+    let (position, listing) = paging::start(
         NAME,
         &gl.id,
         params.cursor.as_deref(),
@@ -74,13 +74,6 @@ pub(crate) async fn run(
             ("until", &mut params.until),
         ],
     )?;
-    let listing = vec![
-        params.project.clone(),
-        params.git_ref.clone(),
-        params.path.clone(),
-        params.since.clone(),
-        params.until.clone(),
-    ];
     let project = gl.project(params.project.as_deref().ok_or_else(|| {
         ConnectorError::invalid("project is required, such as \"my-group/my-project\"")
     })?)?;

@@ -59,7 +59,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let mut state = params.state.map(|s| s.as_str().to_owned());
     let mut detail = params.detail.map(|d| d.to_string());
-    let position = paging::start(
+    let (position, listing) = paging::start(
         NAME,
         &gl.id,
         params.cursor.as_deref(),
@@ -74,14 +74,6 @@ pub(crate) async fn run(
             ("detail", &mut detail),
         ],
     )?;
-    let listing = vec![
-        params.project.clone(),
-        state.clone(),
-        params.labels.clone(),
-        params.author.clone(),
-        params.target.clone(),
-        detail.clone(),
-    ];
     let project = gl.project(params.project.as_deref().ok_or_else(|| {
         ConnectorError::invalid("project is required, such as \"my-group/my-project\"")
     })?)?;

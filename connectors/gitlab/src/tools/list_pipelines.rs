@@ -62,7 +62,7 @@ pub(crate) async fn run(
     mut params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let position = paging::start(
+    let (position, listing) = paging::start(
         NAME,
         &gl.id,
         params.cursor.as_deref(),
@@ -75,12 +75,6 @@ pub(crate) async fn run(
             ("status", &mut params.status),
         ],
     )?;
-    let listing = vec![
-        params.project.clone(),
-        params.git_ref.clone(),
-        params.sha.clone(),
-        params.status.clone(),
-    ];
     let project = gl.project(params.project.as_deref().ok_or_else(|| {
         ConnectorError::invalid("project is required, such as \"my-group/my-project\"")
     })?)?;

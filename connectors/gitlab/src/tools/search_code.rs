@@ -54,7 +54,7 @@ pub(crate) async fn run(
     mut params: Params,
     ctx: &CallContext,
 ) -> Result<ToolOutput, ConnectorError> {
-    let position = paging::start(
+    let (position, listing) = paging::start(
         NAME,
         &gl.id,
         params.cursor.as_deref(),
@@ -66,11 +66,6 @@ pub(crate) async fn run(
             ("ref", &mut params.git_ref),
         ],
     )?;
-    let listing = vec![
-        params.project.clone(),
-        params.query.clone(),
-        params.git_ref.clone(),
-    ];
     let project = gl.project(params.project.as_deref().ok_or_else(|| {
         ConnectorError::invalid("project is required, such as \"my-group/my-project\"")
     })?)?;

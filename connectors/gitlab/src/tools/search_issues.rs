@@ -52,7 +52,7 @@ pub(crate) async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let mut state = params.state.map(|s| s.as_str().to_owned());
     let mut detail = params.detail.map(|d| d.to_string());
-    let position = paging::start(
+    let (position, listing) = paging::start(
         NAME,
         &gl.id,
         params.cursor.as_deref(),
@@ -65,12 +65,6 @@ pub(crate) async fn run(
             ("detail", &mut detail),
         ],
     )?;
-    let listing = vec![
-        params.query.clone(),
-        params.project.clone(),
-        state.clone(),
-        detail.clone(),
-    ];
     let text = params
         .query
         .as_deref()
