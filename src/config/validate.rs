@@ -394,11 +394,7 @@ fn validate_delegation(config: &Config, issues: &mut Vec<ConfigIssue>) {
 }
 
 fn valid_id(id: &str) -> bool {
-    id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        && id.len() <= 32
+    switchyard_core::uri::is_source_id(id) && id.len() <= 32
 }
 
 /// Repository names appear in URIs and tool arguments.

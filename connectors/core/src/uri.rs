@@ -59,14 +59,7 @@ impl ItemUri {
                 "{text:?} is not an item URI; expected <source>://<path>, such as git://myrepo/commit/HEAD or note://1"
             )));
         };
-        let scheme_ok = scheme
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase())
-            && scheme
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-        if !scheme_ok {
+        if !is_source_id(scheme) {
             return Err(ConnectorError::invalid(format!(
                 "{scheme:?} is not a valid source id in URI {text:?}"
             )));
@@ -102,6 +95,15 @@ impl fmt::Display for ItemUri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}://{}", self.scheme, self.path)
     }
+}
+
+/// Whether `id` can name a source (a connector instance): a lowercase letter, then lowercase
+/// letters, digits, `_` or `-`. It is the scheme of the source's item URIs.
+pub fn is_source_id(id: &str) -> bool {
+    id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// A not-found error from reading `uri`, with its advice to pass `instance="X"` (which a tool

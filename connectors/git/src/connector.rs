@@ -42,11 +42,7 @@ impl GitConnector {
         if repos.is_empty() {
             return Err(GitError::NoRepositories);
         }
-        let id_ok = id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-        if !id_ok {
+        if !switchyard_core::uri::is_source_id(id) {
             return Err(GitError::InvalidId { id: id.to_owned() });
         }
         let mut opened: Vec<RepoRef> = Vec::with_capacity(repos.len());

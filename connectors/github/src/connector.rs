@@ -38,11 +38,7 @@ impl GithubConnector {
     /// the HTTP client.
     pub fn new(settings: GithubSettings) -> Result<GithubConnector, GithubError> {
         let id = &settings.id;
-        let id_ok = id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-        if !id_ok {
+        if !switchyard_core::uri::is_source_id(id) {
             return Err(GithubError::InvalidId { id: id.clone() });
         }
         validate_base_url(&settings.base_url).map_err(|reason| GithubError::BaseUrl {

@@ -33,11 +33,7 @@ impl GitlabConnector {
     /// Build the instance from resolved settings (no I/O).
     pub fn new(settings: GitlabSettings) -> Result<GitlabConnector, GitlabError> {
         let id = &settings.id;
-        let id_ok = id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-        if !id_ok {
+        if !switchyard_core::uri::is_source_id(id) {
             return Err(GitlabError::InvalidId { id: id.clone() });
         }
         for pattern in &settings.projects {
