@@ -397,27 +397,13 @@ fn build_github(
     config: &Config,
     issues: &mut Vec<ConfigIssue>,
 ) -> Option<Arc<dyn Connector>> {
-    let token = match github.token.resolve() {
-        Ok(token) => token,
-        Err(err) => {
-            issues.push(ConfigIssue::new(
-                format!("connectors.{id}.token"),
-                err.to_string(),
-            ));
-            return None;
-        }
-    };
-    let siblings = config
-        .connectors
-        .iter()
-        .filter_map(|(other, connector)| match connector {
-            ConnectorConfig::Github(g) if other != id => Some(switchyard_github::Sibling {
-                id: other.clone(),
-                host: github_host(&g.base_url),
-            }),
-            _ => None,
-        })
-        .collect();
+    let token = resolve_token(id, &github.token, issues)?;
+    let siblings = sibling_hosts(config, id, |c| match c {
+        ConnectorConfig::Github(g) => Some(g.base_url.as_str()),
+        _ => None,
+    })
+    .map(|(id, host)| switchyard_github::Sibling { id, host })
+    .collect();
     let mut settings = switchyard_github::GithubSettings::new(id, &github.base_url, token);
     settings.repos = github.repos.clone();
     settings.writes = github.writes;
@@ -440,27 +426,13 @@ fn build_gitlab(
     config: &Config,
     issues: &mut Vec<ConfigIssue>,
 ) -> Option<Arc<dyn Connector>> {
-    let token = match gitlab.token.resolve() {
-        Ok(token) => token,
-        Err(err) => {
-            issues.push(ConfigIssue::new(
-                format!("connectors.{id}.token"),
-                err.to_string(),
-            ));
-            return None;
-        }
-    };
-    let siblings = config
-        .connectors
-        .iter()
-        .filter_map(|(other, connector)| match connector {
-            ConnectorConfig::Gitlab(g) if other != id => Some(switchyard_gitlab::Sibling {
-                id: other.clone(),
-                host: github_host(&g.base_url),
-            }),
-            _ => None,
-        })
-        .collect();
+    let token = resolve_token(id, &gitlab.token, issues)?;
+    let siblings = sibling_hosts(config, id, |c| match c {
+        ConnectorConfig::Gitlab(g) => Some(g.base_url.as_str()),
+        _ => None,
+    })
+    .map(|(id, host)| switchyard_gitlab::Sibling { id, host })
+    .collect();
     let mut settings = switchyard_gitlab::GitlabSettings::new(id, &gitlab.base_url, token);
     settings.projects = gitlab.projects.clone();
     settings.writes = gitlab.writes;
@@ -473,6 +445,40 @@ fn build_gitlab(
             None
         }
     }
+}
+
+/// A connector's token, or an issue at `connectors.<id>.token`.
+fn resolve_token(
+    id: &str,
+    token: &switchyard_core::SecretRef,
+    issues: &mut Vec<ConfigIssue>,
+) -> Option<switchyard_core::Secret> {
+    match token.resolve() {
+        Ok(token) => Some(token),
+        Err(err) => {
+            issues.push(ConfigIssue::new(
+                format!("connectors.{id}.token"),
+                err.to_string(),
+            ));
+            None
+        }
+    }
+}
+
+/// The other instances of one kind (`base_url_of` picks the kind), as (id, host), for the
+/// not-found messages that name them.
+fn sibling_hosts<'a>(
+    config: &'a Config,
+    id: &'a str,
+    base_url_of: impl Fn(&ConnectorConfig) -> Option<&str> + 'a,
+) -> impl Iterator<Item = (String, String)> + 'a {
+    config
+        .connectors
+        .iter()
+        .filter(move |(other, _)| other.as_str() != id)
+        .filter_map(move |(other, connector)| {
+            base_url_of(connector).map(|url| (other.clone(), host_of(url)))
+        })
 }
 
 /// Report a connector that cannot be built, unless validation already reported its keys
@@ -492,7 +498,7 @@ fn report_once(issues: &mut Vec<ConfigIssue>, id: &str, message: String) {
 }
 
 /// The host of a base URL, as messages name it.
-fn github_host(base_url: &str) -> String {
+fn host_of(base_url: &str) -> String {
     let rest = base_url
         .split_once("://")
         .map_or(base_url, |(_, rest)| rest);
