@@ -66,6 +66,11 @@ fn fit_answer(record: &mut DelegationRecord, max_bytes: usize) -> bool {
     // The text carries the answer and the record, and the structured content carries both
     // again: each gets half the budget.
     let half = max_bytes / 2;
+    // The common case, a short answer, needs no trial rendering of the record.
+    if answer.len() + RECORD_BOUND <= half {
+        record.answer = Some(answer);
+        return false;
+    }
     let record_bytes = record.render().len() + NOTE_ROOM;
     let room = half.saturating_sub(record_bytes).max(MIN_ANSWER_BYTES);
     if answer.len() <= room {
@@ -82,6 +87,8 @@ fn fit_answer(record: &mut DelegationRecord, max_bytes: usize) -> bool {
     true
 }
 
+/// More than any decision record takes as text (a full catalog's rejections included).
+const RECORD_BOUND: usize = 32 * 1024;
 /// Room for the note that says the answer was cut.
 const NOTE_ROOM: usize = 300;
 /// The least of an answer shown, however long the record.
