@@ -148,7 +148,7 @@ pub async fn run(
         out,
         "saved {} scorecard(s) to {} (a running server reads them when it restarts)",
         report.scorecards.len(),
-        store.path().display()
+        store.location()
     )?;
     let unanswered = unanswered(&report.unmeasured);
     if unanswered.is_empty() {

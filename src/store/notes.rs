@@ -1,10 +1,15 @@
-//! Queries over workspace notes: add, read, list with filters and keyset paging, delete,
-//! and full-text search (FTS5, ranked by bm25).
+//! Workspace notes: add, read, list with filters and keyset paging, delete, and full-text
+//! search. The queries both backends share are here; search and substring matching differ
+//! and live in `notes/sqlite.rs` (FTS5, bm25) and `notes/postgres.rs` (tsvector, ts_rank).
 
-use sqlx::sqlite::SqlitePool;
-use sqlx::{QueryBuilder, Row, Sqlite};
+mod postgres;
+mod sqlite;
 
-use super::StoreError;
+use std::collections::HashMap;
+
+use sqlx::AssertSqlSafe;
+
+use super::{Backend, StoreError, with_pool};
 
 /// A stored note with its tags and links.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,57 +67,78 @@ pub struct NoteFilter {
 pub struct NoteHit {
     /// The note.
     pub note: Note,
-    /// An excerpt around the match.
+    /// An excerpt around the match, the matched words between `«` and `»`.
     pub snippet: String,
-    /// Higher is better.
+    /// Higher is better; comparable within one backend only.
     pub score: f64,
 }
 
-/// Notes in the embedded store.
+/// A `notes` row, before its tags and links are added.
+#[derive(Debug, sqlx::FromRow)]
+struct NoteRow {
+    id: i64,
+    text: String,
+    author: String,
+    team: Option<String>,
+    created_at: String,
+}
+
+/// What a backend's search returns: the row, its snippet, its score (higher is better).
+type RawHit = (NoteRow, String, f64);
+
+/// The columns of [`NoteRow`], for `SELECT`.
+const NOTE_COLUMNS: &str = "id, text, author, team, created_at";
+
+/// Ids per `IN (…)` list when reading tags and links (far below SQLite's parameter limit).
+const IDS_PER_QUERY: usize = 500;
+
+/// Notes in the store.
 #[derive(Debug, Clone)]
 pub struct NotesStore {
-    pool: SqlitePool,
+    backend: Backend,
 }
 
 impl NotesStore {
-    /// Notes over an open pool.
-    pub fn new(pool: SqlitePool) -> Self {
-        NotesStore { pool }
+    /// Notes over an open backend.
+    pub(crate) fn new(backend: Backend) -> Self {
+        NotesStore { backend }
     }
 
     /// Add a note; returns it as stored.
     pub async fn add(&self, note: NewNote) -> Result<Note, StoreError> {
         let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO notes (text, author, team, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&note.text)
-        .bind(&note.author)
-        .bind(&note.team)
-        .bind(&created_at)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
         let mut tags = note.tags.clone();
         tags.sort();
         tags.dedup();
-        for tag in &tags {
-            sqlx::query("INSERT INTO note_tags (note_id, tag) VALUES (?, ?)")
-                .bind(id)
-                .bind(tag)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (position, uri) in note.links.iter().enumerate() {
-            sqlx::query("INSERT INTO note_links (note_id, position, uri) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(position as i64)
-                .bind(uri)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+        let id: i64 = with_pool!(&self.backend, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO notes (text, author, team, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(&note.text)
+            .bind(&note.author)
+            .bind(&note.team)
+            .bind(&created_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            for tag in &tags {
+                sqlx::query("INSERT INTO note_tags (note_id, tag) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(tag)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (position, uri) in note.links.iter().enumerate() {
+                sqlx::query("INSERT INTO note_links (note_id, position, uri) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                    .bind(uri)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            id
+        });
         Ok(Note {
             id,
             text: note.text,
@@ -126,225 +152,215 @@ impl NotesStore {
 
     /// One note by id.
     pub async fn get(&self, id: i64) -> Result<Option<Note>, StoreError> {
-        let row = sqlx::query("SELECT id, text, author, team, created_at FROM notes WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let sql = format!("SELECT {NOTE_COLUMNS} FROM notes WHERE id = $1");
+        let row: Option<NoteRow> = with_pool!(&self.backend, pool => {
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
+        });
         match row {
-            Some(row) => Ok(Some(self.complete(row).await?)),
+            Some(row) => Ok(self.complete(vec![row]).await?.pop()),
             None => Ok(None),
         }
     }
 
     /// Notes matching `filter`, newest first; fetches `limit + 1` so the caller knows if more exist.
     pub async fn list(&self, filter: &NoteFilter) -> Result<Vec<Note>, StoreError> {
-        let mut query: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT id, text, author, team, created_at FROM notes WHERE 1 = 1");
+        let mut sql = Sql::new(format!("SELECT {NOTE_COLUMNS} FROM notes WHERE 1 = 1"));
         if let Some(tag) = &filter.tag {
-            query
-                .push(" AND id IN (SELECT note_id FROM note_tags WHERE tag = ")
-                .push_bind(tag.clone())
-                .push(")");
+            let tag = sql.text(tag);
+            sql.push(&format!(
+                " AND id IN (SELECT note_id FROM note_tags WHERE tag = {tag})"
+            ));
         }
         if let Some(uri) = &filter.linked {
-            query
-                .push(" AND id IN (SELECT note_id FROM note_links WHERE uri = ")
-                .push_bind(uri.clone())
-                .push(")");
+            let uri = sql.text(uri);
+            sql.push(&format!(
+                " AND id IN (SELECT note_id FROM note_links WHERE uri = {uri})"
+            ));
         }
         if let Some(text) = &filter.text {
-            query
-                .push(" AND instr(lower(text), lower(")
-                .push_bind(text.clone())
-                .push(")) > 0");
+            let needle = sql.text(text);
+            let contains = match &self.backend {
+                Backend::Sqlite(_) => sqlite::contains("text", &needle),
+                Backend::Postgres(_) => postgres::contains("text", &needle),
+            };
+            sql.push(&format!(" AND {contains}"));
         }
         if let Some(author) = &filter.author {
-            query.push(" AND author = ").push_bind(author.clone());
+            let author = sql.text(author);
+            sql.push(&format!(" AND author = {author}"));
         }
         if let Some(before) = filter.before_id {
-            query.push(" AND id < ").push_bind(before);
+            let before = sql.int(before);
+            sql.push(&format!(" AND id < {before}"));
         }
-        query
-            .push(" ORDER BY id DESC LIMIT ")
-            .push_bind(i64::from(filter.limit) + 1);
-        let rows = query.build().fetch_all(&self.pool).await?;
-        let mut notes = Vec::with_capacity(rows.len());
-        for row in rows {
-            notes.push(self.complete(row).await?);
-        }
-        Ok(notes)
+        let limit = sql.int(i64::from(filter.limit) + 1);
+        sql.push(&format!(" ORDER BY id DESC LIMIT {limit}"));
+        let Sql { text, args } = sql;
+        let rows: Vec<NoteRow> = with_pool!(&self.backend, pool => {
+            let mut query = sqlx::query_as(AssertSqlSafe(text));
+            for arg in args {
+                query = match arg {
+                    Arg::Text(value) => query.bind(value),
+                    Arg::Int(value) => query.bind(value),
+                };
+            }
+            query.fetch_all(pool).await?
+        });
+        self.complete(rows).await
     }
 
     /// Delete a note; returns whether it existed.
     pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM notes WHERE id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        let deleted = with_pool!(&self.backend, pool => {
+            sqlx::query("DELETE FROM notes WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(deleted > 0)
     }
 
-    /// Full-text search; the words of `query` are matched as prefixes, all required.
+    /// Full-text search, best first; the words of `query` are matched as prefixes, all
+    /// required. A query without words finds nothing.
     pub async fn search(&self, query: &str, limit: u32) -> Result<Vec<NoteHit>, StoreError> {
-        let Some(expression) = fts_expression(query) else {
+        let words = search_words(query);
+        if words.is_empty() {
             return Ok(Vec::new());
+        }
+        let raw = match &self.backend {
+            Backend::Sqlite(pool) => sqlite::search(pool, &words, limit).await?,
+            Backend::Postgres(pool) => postgres::search(pool, &words, limit).await?,
         };
-        let rows = sqlx::query(
-            "SELECT n.id, n.text, n.author, n.team, n.created_at,
-                    snippet(notes_fts, 0, '«', '»', '…', 16) AS snippet,
-                    bm25(notes_fts) AS rank
-             FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid
-             WHERE notes_fts MATCH ?
-             ORDER BY rank LIMIT ?",
-        )
-        .bind(expression)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut hits = Vec::with_capacity(rows.len());
-        for row in rows {
-            let snippet: String = row.try_get("snippet")?;
-            let rank: f64 = row.try_get("rank")?;
-            let note = self.complete(row).await?;
-            // bm25 is lower-is-better and negative; flip it so higher is better.
-            hits.push(NoteHit {
+        let (rows, ranked): (Vec<NoteRow>, Vec<(String, f64)>) = raw
+            .into_iter()
+            .map(|(row, snippet, score)| (row, (snippet, score)))
+            .unzip();
+        let notes = self.complete(rows).await?;
+        Ok(notes
+            .into_iter()
+            .zip(ranked)
+            .map(|(note, (snippet, score))| NoteHit {
                 note,
                 snippet,
-                score: -rank,
-            });
-        }
-        Ok(hits)
+                score,
+            })
+            .collect())
     }
 
-    async fn complete(&self, row: sqlx::sqlite::SqliteRow) -> Result<Note, StoreError> {
-        let id: i64 = row.try_get("id")?;
-        let tags = sqlx::query_scalar::<_, String>(
-            "SELECT tag FROM note_tags WHERE note_id = ? ORDER BY tag",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        let links = sqlx::query_scalar::<_, String>(
-            "SELECT uri FROM note_links WHERE note_id = ? ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(Note {
-            id,
-            text: row.try_get("text")?,
-            author: row.try_get("author")?,
-            team: row.try_get("team")?,
-            created_at: row.try_get("created_at")?,
-            tags,
-            links,
-        })
+    /// Add the tags and links to rows (two queries for all of them), keeping their order.
+    async fn complete(&self, rows: Vec<NoteRow>) -> Result<Vec<Note>, StoreError> {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut tags = self
+            .per_note("SELECT note_id, tag FROM note_tags", "tag", &ids)
+            .await?;
+        let mut links = self
+            .per_note("SELECT note_id, uri FROM note_links", "position", &ids)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Note {
+                tags: tags.remove(&row.id).unwrap_or_default(),
+                links: links.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                text: row.text,
+                author: row.author,
+                team: row.team,
+                created_at: row.created_at,
+            })
+            .collect())
+    }
+
+    /// `select` (`note_id` and one text column) for the notes in `ids`, grouped by note, each
+    /// group in `order_by` order.
+    async fn per_note(
+        &self,
+        select: &str,
+        order_by: &str,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+        let mut grouped: HashMap<i64, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "{select} WHERE note_id IN ({}) ORDER BY note_id, {order_by}",
+                placeholders.join(", ")
+            );
+            let pairs: Vec<(i64, String)> = with_pool!(&self.backend, pool => {
+                let mut query = sqlx::query_as(AssertSqlSafe(sql));
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            for (id, value) in pairs {
+                grouped.entry(id).or_default().push(value);
+            }
+        }
+        Ok(grouped)
     }
 }
 
-/// Turn free text into a safe FTS5 expression: each word quoted as a prefix term.
-fn fts_expression(query: &str) -> Option<String> {
-    let terms: Vec<String> = query
+/// The words of a search query: runs of letters, digits and `_`, at most 16. Each backend
+/// quotes them its own way, so no query syntax of either reaches the database.
+fn search_words(query: &str) -> Vec<String> {
+    query
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|word| !word.is_empty())
         .take(16)
-        .map(|word| format!("\"{}\"*", word.replace('"', "")))
-        .collect();
-    if terms.is_empty() {
-        None
-    } else {
-        Some(terms.join(" "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A query under construction: SQL with `$n` placeholders and the values they stand for.
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+/// One bound value of a [`Sql`].
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl Sql {
+    fn new(text: String) -> Self {
+        Sql {
+            text,
+            args: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, sql: &str) {
+        self.text.push_str(sql);
+    }
+
+    /// Bind a text value; returns its placeholder.
+    fn text(&mut self, value: &str) -> String {
+        self.args.push(Arg::Text(value.to_owned()));
+        format!("${}", self.args.len())
+    }
+
+    /// Bind an integer; returns its placeholder.
+    fn int(&mut self, value: i64) -> String {
+        self.args.push(Arg::Int(value));
+        format!("${}", self.args.len())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{NewNote, NoteFilter, fts_expression};
-    use crate::store::Store;
-
-    fn note(text: &str, tags: &[&str]) -> NewNote {
-        NewNote {
-            text: text.into(),
-            author: "ana".into(),
-            team: Some("core".into()),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            links: vec!["git://repo/commit/abc".into()],
-        }
-    }
-
-    #[tokio::test]
-    async fn add_list_search_delete() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
-        let notes = store.notes();
-        let first = notes
-            .add(note("Deploy freeze until Friday", &["ops", "deploy"]))
-            .await
-            .unwrap();
-        let second = notes
-            .add(note("Flaky test in the payments suite", &["ci"]))
-            .await
-            .unwrap();
-        assert!(second.id > first.id);
-        assert_eq!(first.tags, vec!["deploy", "ops"]);
-
-        let all = notes
-            .list(&NoteFilter {
-                limit: 10,
-                ..NoteFilter::default()
-            })
-            .await
-            .unwrap();
-        assert_eq!(
-            all.iter().map(|n| n.id).collect::<Vec<_>>(),
-            vec![second.id, first.id]
-        );
-        let tagged = notes
-            .list(&NoteFilter {
-                tag: Some("ops".into()),
-                limit: 10,
-                ..NoteFilter::default()
-            })
-            .await
-            .unwrap();
-        assert_eq!(tagged.len(), 1);
-        let page = notes
-            .list(&NoteFilter {
-                before_id: Some(second.id),
-                limit: 10,
-                ..NoteFilter::default()
-            })
-            .await
-            .unwrap();
-        assert_eq!(page[0].id, first.id);
-
-        let hits = notes.search("payment flak", 5).await.unwrap();
-        assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].note.id, second.id);
-        assert!(hits[0].snippet.contains('«'));
-
-        assert!(notes.delete(first.id).await.unwrap());
-        assert!(!notes.delete(first.id).await.unwrap());
-        assert!(notes.get(first.id).await.unwrap().is_none());
-        assert!(notes.search("freeze", 5).await.unwrap().is_empty());
-    }
-
-    #[tokio::test]
-    async fn two_stores_on_one_directory_share_notes() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = Store::open(dir.path()).await.unwrap();
-        let b = Store::open(dir.path()).await.unwrap();
-        let added = a.notes().add(note("shared", &[])).await.unwrap();
-        let seen = b.notes().get(added.id).await.unwrap().unwrap();
-        assert_eq!(seen.text, "shared");
-    }
+    use super::search_words;
 
     #[test]
-    fn fts_expressions_are_quoted() {
+    fn search_words_drop_every_operator() {
+        assert_eq!(search_words("a\" OR b*"), vec!["a", "OR", "b"]);
         assert_eq!(
-            fts_expression("a\" OR b"),
-            Some("\"a\"* \"OR\"* \"b\"*".into())
+            search_words("it's (x & !y) | z:*"),
+            vec!["it", "s", "x", "y", "z"]
         );
-        assert_eq!(fts_expression("  ...  "), None);
+        assert!(search_words("  ...  ").is_empty());
+        assert_eq!(search_words(&"w ".repeat(40)).len(), 16);
     }
 }
