@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one command that runs every test of Switchyard on a fresh machine.
 #
-# It needs the Rust toolchain, git, Python 3.10+ with venv, and npm; it installs the rest itself
+# It needs the Rust toolchain, git, Python 3.10+ with venv, npm, and a PostgreSQL server
+# (SWITCHYARD_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test, trust auth on
+# loopback is enough) for the store suite; it installs the rest itself
 # into .tools/ (the official Python MCP SDK 1.x and 2.x in two venvs, Node 22 and the MCP
 # conformance suite). Steps:
 #   1. formatting and lints (rustfmt, clippy -D warnings)
@@ -30,6 +32,9 @@ cargo build --locked
 export SWITCHYARD_BIN="$PWD/target/debug/switchyard"
 
 step "rust tests"
+# The store suite (tests/store) runs its PostgreSQL half against this server: a database of
+# its own per test, created and dropped through this URL (the role needs CREATEDB).
+export SWITCHYARD_TEST_POSTGRES_URL="${SWITCHYARD_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
