@@ -22,7 +22,7 @@ use crate::delegate::service::{Delegation, Discover, LocalServer};
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
 use crate::registry::{Registry, RegistryOptions};
-use crate::store::{Store, StoreError};
+use crate::store::{DATABASE_FILE, Store, StoreError, StoreTarget};
 use crate::transport::http::HttpOptions;
 
 /// What the command line adds to the configuration.
@@ -42,11 +42,13 @@ pub enum AppError {
     /// Every configuration problem found (parsing, validation, building).
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The embedded store failed.
-    #[error("the notes store cannot be used (set --data-dir or [data] dir to move it)")]
+    /// The store failed.
+    #[error("the store {location} cannot be used ({hint})")]
     Store {
-        /// The data directory.
-        dir: PathBuf,
+        /// The database file, or the URL without its password.
+        location: String,
+        /// What the user can change.
+        hint: &'static str,
         /// What failed.
         source: StoreError,
     },
@@ -62,6 +64,8 @@ pub struct App {
     pub data_dir: PathBuf,
     /// The registry of connectors and tools.
     pub registry: Arc<Registry>,
+    /// The store of notes and scorecards, when notes or delegation are enabled.
+    pub store: Option<Store>,
     /// Things the user should know (no repository in zero-config mode, …).
     pub warnings: Vec<String>,
     identity: Identity,
@@ -157,19 +161,22 @@ impl App {
             (catalog, providers)
         });
         check_tool_names(&config, &connectors, &mut issues);
+        let store_target = match crate::config::store::resolve(&config.store, &base_dir) {
+            Ok(target) => target,
+            Err(issue) => {
+                // Validation has already said what is wrong with a URL written in the file.
+                if !issues.iter().any(|known| known.key == issue.key) {
+                    issues.push(issue);
+                }
+                None
+            }
+        };
         if !issues.is_empty() {
             return Err(AppError::Config(ConfigError { issues }));
         }
 
         let store = if config.notes.enabled || config.delegate.enabled {
-            Some(
-                Store::open(&data_dir)
-                    .await
-                    .map_err(|source| AppError::Store {
-                        dir: data_dir.clone(),
-                        source,
-                    })?,
-            )
+            Some(open_store(store_target.as_ref(), &data_dir).await?)
         } else {
             None
         };
@@ -213,6 +220,7 @@ impl App {
             config,
             data_dir,
             registry,
+            store,
             warnings,
             identity,
             conformance: overrides.conformance,
@@ -640,6 +648,26 @@ fn data_classes(config: &Config) -> std::collections::HashMap<String, switchyard
     }
     classes.insert(crate::notes::NOTES_ID.to_owned(), config.notes.data_class);
     classes
+}
+
+/// The configured store (`[store] url`), else SQLite in the data directory.
+async fn open_store(target: Option<&StoreTarget>, data_dir: &Path) -> Result<Store, AppError> {
+    match target {
+        Some(target) => Store::connect_target(target)
+            .await
+            .map_err(|source| AppError::Store {
+                location: target.redacted(),
+                hint: "check [store] url and that the database answers",
+                source,
+            }),
+        None => Store::open(data_dir)
+            .await
+            .map_err(|source| AppError::Store {
+                location: data_dir.join(DATABASE_FILE).display().to_string(),
+                hint: "set --data-dir or [data] dir to move it, or [store] url",
+                source,
+            }),
+    }
 }
 
 /// A configured path: `~` expanded, relative paths taken from the configuration's directory.

@@ -1,17 +1,21 @@
-//! `switchyard check`: configuration problems all at once, then each connector's check and
-//! each model provider's probe (reachability and key, one listing request each, at most
-//! [`PROBE_TIMEOUT`], all at once).
+//! `switchyard check`: configuration problems all at once, then which store is used and
+//! whether it answers, each connector's check and each model provider's probe (reachability
+//! and key, one listing request each, at most [`PROBE_TIMEOUT`], all at once).
 
 use std::io::Write;
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::app::App;
 use crate::delegate::provider::{Health, PROBE_TIMEOUT};
+use crate::store::Store;
 
 /// Print the report; returns whether everything is healthy.
 pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
     writeln!(out, "config:   {} (valid)", app.source)?;
     writeln!(out, "data dir: {}", app.data_dir.display())?;
+    let (store, store_ok) = store_status(app.store.as_ref()).await;
+    writeln!(out, "store:    {store}")?;
     writeln!(
         out,
         "identity: {}{}",
@@ -38,7 +42,7 @@ pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
         "{:<id_width$}  {:<6}  {:<6}  detail",
         "connector", "kind", "status"
     )?;
-    let mut healthy = true;
+    let mut healthy = store_ok;
     for (id, kind, report) in &reports {
         healthy &= report.ok;
         let status = if report.ok { "ok" } else { "FAILED" };
@@ -57,6 +61,24 @@ pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
     writeln!(out)?;
     writeln!(out, "{} tools published", app.registry.tools().len())?;
     Ok(healthy)
+}
+
+/// The store's kind and location, and whether it answers a query within [`PROBE_TIMEOUT`].
+async fn store_status(store: Option<&Store>) -> (String, bool) {
+    let Some(store) = store else {
+        return ("none (notes and delegation are disabled)".to_owned(), true);
+    };
+    let location = store.location();
+    let started = Instant::now();
+    let (status, ok) = match tokio::time::timeout(PROBE_TIMEOUT, store.ping()).await {
+        Ok(Ok(())) => (format!("ok ({} ms)", started.elapsed().as_millis()), true),
+        Ok(Err(err)) => (format!("FAILED: {err}"), false),
+        Err(_) => (
+            format!("FAILED: no answer within {} s", PROBE_TIMEOUT.as_secs()),
+            false,
+        ),
+    };
+    (format!("{} {location}  {status}", location.kind()), ok)
 }
 
 /// Each configured provider (and each built-in one whose key is in the environment) with what

@@ -95,6 +95,7 @@ pub fn parse_lenient(text: &str) -> Result<(Config, Vec<ConfigIssue>), ConfigErr
             "identity" => section(&key, value, &mut issues, &mut config.identity),
             "server" => section(&key, value, &mut issues, &mut config.server),
             "data" => section(&key, value, &mut issues, &mut config.data),
+            "store" => section(&key, value, &mut issues, &mut config.store),
             "response" => section(&key, value, &mut issues, &mut config.response),
             "tools" => section(&key, value, &mut issues, &mut config.tools),
             "notes" => section(&key, value, &mut issues, &mut config.notes),
@@ -105,7 +106,7 @@ pub fn parse_lenient(text: &str) -> Result<(Config, Vec<ConfigIssue>), ConfigErr
             "delegate" => section(&key, value, &mut issues, &mut config.delegate),
             other => issues.push(ConfigIssue::new(
                 other,
-                "unknown section; expected one of identity, server, data, response, tools, notes, logging, connectors, providers, models, delegate",
+                "unknown section; expected one of identity, server, data, store, response, tools, notes, logging, connectors, providers, models, delegate",
             )),
         }
     }

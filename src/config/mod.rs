@@ -6,10 +6,12 @@
 //! | `load.rs` | locating the file, parsing section by section |
 //! | `validate.rs` | pure semantic checks |
 //! | `paths.rs` | user config and data directories, `~` expansion |
+//! | `store.rs` | `[store] url` resolved into the database to open |
 
 pub mod load;
 pub mod model;
 pub mod paths;
+pub mod store;
 pub mod validate;
 
 use std::fmt;

@@ -4,10 +4,13 @@
 //! running components; nothing here opens a file or a socket.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use switchyard_core::{DataClass, SecretRef};
+
+use crate::store::StoreTarget;
 
 /// The whole file. Each section is deserialised on its own so every problem is reported.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,6 +21,8 @@ pub struct Config {
     pub server: ServerConfig,
     /// `[data]`: where the embedded store lives.
     pub data: DataConfig,
+    /// `[store]`: a shared database instead of the embedded one.
+    pub store: StoreConfig,
     /// `[response]`: the response budget.
     pub response: ResponseConfig,
     /// `[tools]`: which tools are published.
@@ -84,6 +89,57 @@ impl Default for ServerConfig {
 pub struct DataConfig {
     /// The data directory; default the user data dir (`~/.local/share/switchyard` on Linux).
     pub dir: Option<PathBuf>,
+}
+
+/// `[store]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// The database of notes and scorecards: `postgres://USER@HOST:PORT/DATABASE` (shared by
+    /// several processes), `sqlite://PATH`, or a reference to such a URL (`env:NAME`,
+    /// `file:PATH`; needed when it holds a password). Default: SQLite in the data directory.
+    pub url: Option<StoreUrl>,
+}
+
+/// `[store] url` as written: a URL, or a secret reference to one.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreUrl {
+    /// The URL itself (validation refuses one holding a password).
+    Literal(String),
+    /// `env:NAME` or `file:PATH`, resolved when the application is built.
+    Secret(SecretRef),
+}
+
+impl fmt::Display for StoreUrl {
+    /// The reference, or the URL without any password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreUrl::Literal(url) => match StoreTarget::parse(url) {
+                Ok(target) => f.write_str(&target.redacted()),
+                Err(_) => f.write_str("(an invalid URL)"),
+            },
+            StoreUrl::Secret(reference) => write!(f, "{reference}"),
+        }
+    }
+}
+
+impl fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StoreUrl({self})")
+    }
+}
+
+impl<'de> Deserialize<'de> for StoreUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.starts_with("env:") || text.starts_with("file:") {
+            SecretRef::parse(&text)
+                .map(StoreUrl::Secret)
+                .map_err(serde::de::Error::custom)
+        } else {
+            Ok(StoreUrl::Literal(text))
+        }
+    }
 }
 
 /// `[response]`.

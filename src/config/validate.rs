@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 use super::ConfigIssue;
-use super::model::{Config, ConnectorConfig, GithubConfig, GitlabConfig};
+use super::model::{Config, ConnectorConfig, GithubConfig, GitlabConfig, StoreUrl};
+use crate::store::StoreTarget;
 
 /// Ids that name built-in sources and cannot be used for connectors.
 const RESERVED_IDS: [&str; 4] = ["note", "context", "switchyard", "conformance"];
@@ -52,6 +53,7 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
             ));
         }
     }
+    validate_store(config, &mut issues);
     let response = &config.response;
     if !(256..=1_000_000).contains(&response.max_tokens) {
         issues.push(ConfigIssue::new(
@@ -160,6 +162,22 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
         ));
     }
     issues
+}
+
+/// `[store] url`: a scheme this build knows, no password written in the file. A reference
+/// (`env:`, `file:`) is resolved and checked when the application is built.
+fn validate_store(config: &Config, issues: &mut Vec<ConfigIssue>) {
+    let Some(StoreUrl::Literal(url)) = &config.store.url else {
+        return;
+    };
+    match StoreTarget::parse(url) {
+        Err(err) => issues.push(ConfigIssue::new("store.url", err.to_string())),
+        Ok(target) if target.has_password() => issues.push(ConfigIssue::new(
+            "store.url",
+            "holds a password; put the whole URL in an environment variable or a file and write url = \"env:NAME\" or \"file:PATH\"",
+        )),
+        Ok(_) => {}
+    }
 }
 
 /// `type = "github"`: the base URL, the allowlist, writes only with an allowlist, timeouts.
@@ -521,6 +539,28 @@ mod tests {
                 "missing {expected} in {keys:?}"
             );
         }
+    }
+
+    #[test]
+    fn store_urls_are_checked_without_showing_passwords() {
+        let issues = |url: &str| {
+            let config = parse(&format!("[store]\nurl = {url:?}\n")).unwrap();
+            validate(&config)
+        };
+        let unknown = issues("mysql://root@db/sy");
+        assert_eq!(unknown.len(), 1, "{unknown:?}");
+        assert_eq!(unknown[0].key, "store.url");
+        assert!(unknown[0].message.contains("\"mysql\""), "{unknown:?}");
+        let password = issues("postgres://sy:hunter2@db/sy");
+        assert_eq!(password.len(), 1, "{password:?}");
+        assert!(!password[0].message.contains("hunter2"), "{password:?}");
+        assert!(issues("postgres://sy@db:5432/sy").is_empty());
+        assert!(issues("sqlite:///var/lib/sy.db").is_empty());
+        assert!(issues("env:SWITCHYARD_STORE_URL").is_empty());
+        let Err(err) = parse("[store]\nurl = \"env:\"\n") else {
+            panic!("an empty reference was accepted");
+        };
+        assert_eq!(err.issues[0].key, "store.url");
     }
 
     #[test]

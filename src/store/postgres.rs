@@ -9,7 +9,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use super::StoreError;
 
@@ -17,17 +18,23 @@ use super::StoreError;
 const MAX_CONNECTIONS: u32 = 5;
 
 /// Connect to the database at `url` and run pending migrations.
+///
+/// The migrations run on a first connection of their own: its failure (refused, unknown
+/// role, no such database) is reported as the server said it, where a pool would retry
+/// until its timeout and report only that. The pool then connects on demand.
 pub(super) async fn connect(url: &str) -> Result<PgPool, StoreError> {
     let mut options = PgConnectOptions::from_str(url)?;
     if options.get_application_name().is_none() {
         options = options.application_name("switchyard");
     }
-    let pool = PgPoolOptions::new()
+    let mut first = PgConnection::connect_with(&options).await?;
+    sqlx::migrate!("./migrations/postgres")
+        .run(&mut first)
+        .await?;
+    first.close().await?;
+    Ok(PgPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
         .min_connections(0)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await?;
-    sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-    Ok(pool)
+        .connect_lazy_with(options))
 }
