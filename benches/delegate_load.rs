@@ -38,6 +38,12 @@ use tokio::sync::Barrier;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
+#[path = "delegate_load/relay.rs"]
+mod relay;
+
+/// The first argument that makes this binary the relay process instead of the load generator.
+const RELAY_FLAG: &str = "--relay";
+
 /// The pinned LiteLLM, installed into `.tools/litellm` by `--with-litellm`.
 const LITELLM: &str = "litellm[proxy]==1.108.5";
 const MODEL: &str = "mock-model";
@@ -65,6 +71,8 @@ fn completion_body() -> Vec<u8> {
 
 struct Options {
     calls: usize,
+    /// The mock's answer time in milliseconds (each answer jittered ±50%); 0 answers at once.
+    delay_ms: u64,
     warmup: usize,
     concurrency: Vec<usize>,
     litellm: LiteLlmMode,
@@ -84,6 +92,7 @@ enum LiteLlmMode {
 fn options() -> Result<Options, Error> {
     let mut options = Options {
         calls: 2_000,
+        delay_ms: 0,
         warmup: 200,
         concurrency: vec![1, 8, 32],
         litellm: LiteLlmMode::IfInstalled,
@@ -96,6 +105,7 @@ fn options() -> Result<Options, Error> {
             "--with-litellm" => options.litellm = LiteLlmMode::Required,
             "--no-litellm" => options.litellm = LiteLlmMode::Off,
             "--calls" => options.calls = value("--calls")?.parse()?,
+            "--provider-delay-ms" => options.delay_ms = value("--provider-delay-ms")?.parse()?,
             "--warmup" => options.warmup = value("--warmup")?.parse()?,
             "--litellm-workers" => options.litellm_workers = value("--litellm-workers")?.parse()?,
             "--concurrency" => {
@@ -108,7 +118,7 @@ fn options() -> Result<Options, Error> {
             "--bench" => {}
             "-h" | "--help" => {
                 println!(
-                    "delegate_load [--with-litellm | --no-litellm] [--calls N] [--warmup N] [--concurrency 1,8,32] [--litellm-workers N]"
+                    "delegate_load [--with-litellm | --no-litellm] [--calls N] [--warmup N] [--concurrency 1,8,32] [--provider-delay-ms N] [--litellm-workers N]"
                 );
                 std::process::exit(0);
             }
@@ -123,6 +133,12 @@ fn options() -> Result<Options, Error> {
 }
 
 fn main() -> Result<(), Error> {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some(RELAY_FLAG) {
+        let listen = args.next().ok_or("--relay needs a listen address")?;
+        let upstream = args.next().ok_or("--relay needs an upstream URL")?;
+        return relay::serve(&listen, &upstream);
+    }
     let options = options()?;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -134,8 +150,13 @@ fn main() -> Result<(), Error> {
 async fn run(options: Options) -> Result<(), Error> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir()?;
-    let mock = start_mock().await?;
-    eprintln!("mock provider on http://{mock}");
+    let mock = start_mock(options.delay_ms).await?;
+    eprintln!(
+        "mock provider on http://{mock} (answers after {} ms ±50%)",
+        options.delay_ms
+    );
+    let relay = relay::Relay::start(work.path(), mock)?;
+    eprintln!("relay floor on http://{}", relay.addr);
 
     let binary = std::env::var_os("SWITCHYARD_BIN")
         .map(PathBuf::from)
@@ -169,6 +190,7 @@ async fn run(options: Options) -> Result<(), Error> {
         .build()?;
     let mut paths = vec![
         Route::Direct(format!("http://{mock}/v1/chat/completions")),
+        Route::Relay(format!("http://{}/v1/chat/completions", relay.addr)),
         Route::Switchyard(format!("http://{}/mcp", switchyard.addr)),
     ];
     if let Some(litellm) = &litellm {
@@ -186,6 +208,7 @@ async fn run(options: Options) -> Result<(), Error> {
             drop(warm);
             let server = match path {
                 Route::Direct(_) => None,
+                Route::Relay(_) => Some(relay.child.id()),
                 Route::Switchyard(_) => Some(switchyard.child.id()),
                 Route::LiteLlm(..) => litellm.as_ref().map(|l| l.child.id()),
             };
@@ -218,13 +241,27 @@ async fn run(options: Options) -> Result<(), Error> {
     let litellm_rss = litellm.as_ref().map(LiteLlm::memory);
     report(&options, &rows, rss, litellm_rss, litellm.is_some());
     drop(switchyard);
+    drop(relay);
     drop(litellm);
     Ok(())
 }
 
 // -- the mock provider ----------------------------------------------------------------------
 
-async fn start_mock() -> Result<SocketAddr, Error> {
+/// How long the mock waits before answering call `n`: `delay_ms` ±50%, spread evenly (a
+/// multiplicative hash of the call number), so concurrent callers do not move in lockstep.
+fn jittered(delay_ms: u64, n: u64) -> Duration {
+    if delay_ms == 0 {
+        return Duration::ZERO;
+    }
+    let spread = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 44; // 0 ..= 2^20 - 1
+    let factor = 0.5 + spread as f64 / f64::from(1u32 << 20);
+    Duration::from_secs_f64(delay_ms as f64 * factor / 1000.0)
+}
+
+async fn start_mock(delay_ms: u64) -> Result<SocketAddr, Error> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
     let body: &'static [u8] = Box::leak(completion_body().into_boxed_slice());
     let models: &'static [u8] = Box::leak(
         json!({"object": "list", "data": [{"id": MODEL, "object": "model"}]})
@@ -235,7 +272,13 @@ async fn start_mock() -> Result<SocketAddr, Error> {
     let app = Router::new()
         .route(
             "/v1/chat/completions",
-            post(move || async move { ([(CONTENT_TYPE, "application/json")], body) }),
+            post(move || async move {
+                let wait = jittered(delay_ms, CALLS.fetch_add(1, Ordering::Relaxed));
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+                ([(CONTENT_TYPE, "application/json")], body)
+            }),
         )
         .route(
             "/v1/models",
@@ -582,6 +625,8 @@ impl Drop for LiteLlm {
 #[derive(Clone)]
 enum Route {
     Direct(String),
+    /// The floor: a do-nothing Rust relay on the same stack (axum + reqwest).
+    Relay(String),
     Switchyard(String),
     /// The URL and the bearer token.
     LiteLlm(String, String),
@@ -591,6 +636,7 @@ impl Route {
     fn name(&self) -> &'static str {
         match self {
             Route::Direct(_) => "direct",
+            Route::Relay(_) => "relay",
             Route::Switchyard(_) => "switchyard",
             Route::LiteLlm(..) => "litellm",
         }
@@ -617,7 +663,7 @@ impl Route {
             "stream": false
         });
         match self {
-            Route::Direct(url) => client.post(url).json(&chat),
+            Route::Direct(url) | Route::Relay(url) => client.post(url).json(&chat),
             Route::LiteLlm(url, key) => client.post(url).bearer_auth(key).json(&chat),
             Route::Switchyard(url) => client
                 .post(url)
@@ -662,7 +708,7 @@ impl Route {
             )
         })?;
         let answer = match self {
-            Route::Direct(_) | Route::LiteLlm(..) => json
+            Route::Direct(_) | Route::Relay(_) | Route::LiteLlm(..) => json
                 .pointer("/choices/0/message/content")
                 .and_then(Value::as_str),
             Route::Switchyard(_) => {
