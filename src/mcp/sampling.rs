@@ -46,12 +46,12 @@ pub enum ClientModel {
 
 impl ClientModel {
     /// The client model for this request. `input_responses` and `request_state` are those of
-    /// a 2026-07-28 retry; `expected_state` is the state a retry of these arguments must carry.
+    /// a 2026-07-28 retry, which must carry the [`request_state`] of the same `args`.
     pub fn for_request(
         context: &RequestContext<RoleServer>,
         input_responses: Option<&serde_json::Map<String, serde_json::Value>>,
         request_state: Option<&str>,
-        expected_state: &str,
+        args: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<ClientModel, String> {
         let Some(version) = context.protocol_version() else {
             return Ok(ClientModel::Unavailable);
@@ -69,7 +69,9 @@ impl ClientModel {
         }
         match input_responses.and_then(|responses| responses.get(INPUT_KEY)) {
             Some(answer) => {
-                if request_state != Some(expected_state) {
+                // Computed only here and for an input-required answer: hashing the arguments
+                // of every call would cost every call.
+                if request_state != Some(self::request_state(args).as_str()) {
                     return Err(
                         "requestState does not match these arguments; retry with the requestState of the input-required result and the same arguments".to_owned(),
                     );

@@ -106,12 +106,11 @@ impl SwitchyardServer {
         context: &RequestContext<RoleServer>,
         retry: Option<(&serde_json::Map<String, Value>, Option<&str>)>,
     ) -> Result<CallToolResponse, McpError> {
-        let expected_state = sampling::request_state(args);
         let client = ClientModel::for_request(
             context,
             retry.map(|(responses, _)| responses),
             retry.and_then(|(_, state)| state),
-            &expected_state,
+            args,
         )
         .map_err(|message| McpError::invalid_params(message, None))?;
         let extras = CallExtras {
@@ -159,7 +158,8 @@ impl SwitchyardServer {
                     && let Some(request) = deferred.taken()
                 {
                     tracing::info!(tool = %name, outcome = "input_required", elapsed_ms, "tool call needs the client's model");
-                    return Ok(sampling::input_required(&request, expected_state).into());
+                    let state = sampling::request_state(args);
+                    return Ok(sampling::input_required(&request, state).into());
                 }
                 tracing::info!(tool = %name, outcome = err.kind().as_str(), elapsed_ms, error = %err, "tool call failed");
                 Ok(convert::failure(name, &err).into())

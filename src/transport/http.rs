@@ -85,6 +85,10 @@ pub fn router(
         // Host and Origin are checked by our guard on every route, not only /mcp.
         .disable_allowed_hosts()
         .disable_allowed_origins()
+        // A call whose handler sends nothing before its result is answered as one JSON body
+        // rather than an SSE stream of one event (less work per call; a handler that sends
+        // progress or a request first still gets a stream).
+        .with_json_response(true)
         .with_cancellation_token(shutdown.child_token())
         .with_max_request_body_bytes(options.max_request_bytes);
     let factory_server = server.clone();
