@@ -761,7 +761,10 @@ fn identity(config: &Config) -> Identity {
         .clone()
         .or_else(|| std::env::var("SWITCHYARD_TEAM").ok())
         .filter(|team| !team.trim().is_empty());
-    Identity { user, team }
+    Identity {
+        team,
+        ..Identity::user(user)
+    }
 }
 
 #[cfg(test)]

@@ -26,10 +26,7 @@ fn args(value: serde_json::Value) -> JsonObject {
 
 fn as_user(user: &str) -> CallContext {
     let mut ctx = CallContext::for_tests();
-    ctx.identity = Identity {
-        user: user.into(),
-        team: Some("core".into()),
-    };
+    ctx.identity = Identity::user(user).with_team("core");
     ctx
 }
 

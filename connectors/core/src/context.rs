@@ -16,6 +16,30 @@ pub struct Identity {
     pub user: String,
     /// The team, when known.
     pub team: Option<String>,
+    /// The team's department (its cost centre), when the team has one in config.
+    pub department: Option<String>,
+    /// What the caller may administer.
+    pub role: Role,
+}
+
+/// A caller's role in its team.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Uses the tools its team's policy allows.
+    #[default]
+    Member,
+    /// Also reads usage reports and other admin endpoints.
+    Admin,
+}
+
+impl Role {
+    /// `member` or `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Admin => "admin",
+        }
+    }
 }
 
 impl Identity {
@@ -24,7 +48,15 @@ impl Identity {
         Identity {
             user: user.into(),
             team: None,
+            department: None,
+            role: Role::Member,
         }
+    }
+
+    /// The same identity in `team`.
+    pub fn with_team(mut self, team: impl Into<String>) -> Self {
+        self.team = Some(team.into());
+        self
     }
 }
 

@@ -40,7 +40,7 @@ pub use budget::ResponseBudget;
 pub use connector::{
     CheckReport, Connector, ResourceSpec, ResourceTemplateSpec, SearchHit, SearchQuery,
 };
-pub use context::{CallContext, Identity, NoProgress, ProgressSink};
+pub use context::{CallContext, Identity, NoProgress, ProgressSink, Role};
 pub use error::{ConnectorError, ErrorKind};
 pub use output::{PageWriter, ToolOutput};
 pub use residency::DataClass;
