@@ -248,20 +248,29 @@ async fn run(options: Options) -> Result<(), Error> {
 
 // -- the mock provider ----------------------------------------------------------------------
 
-/// How long the mock waits before answering call `n`: `delay_ms` ±50%, spread evenly (a
-/// multiplicative hash of the call number), so concurrent callers do not move in lockstep.
-fn jittered(delay_ms: u64, n: u64) -> Duration {
+/// How long the mock waits before answering: `delay_ms` ±50%, spread evenly over the calls so
+/// concurrent callers do not move in lockstep. The spread is keyed by the call's own marker
+/// (`run <worker>-<n>`, in the input of every path), so call `n` of worker `w` waits the same
+/// time on every path and the paths are compared call for call, not by chance.
+fn jittered(delay_ms: u64, body: &[u8]) -> Duration {
     if delay_ms == 0 {
         return Duration::ZERO;
     }
-    let spread = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 44; // 0 ..= 2^20 - 1
-    let factor = 0.5 + spread as f64 / f64::from(1u32 << 20);
+    let marker = body
+        .windows(4)
+        .position(|w| w == b"run ")
+        .map(|at| &body[at..])
+        .and_then(|rest| rest.iter().position(|&b| b == b')').map(|end| &rest[..end]))
+        .unwrap_or(body);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in marker {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let factor = 0.5 + (hash >> 44) as f64 / f64::from(1u32 << 20);
     Duration::from_secs_f64(delay_ms as f64 * factor / 1000.0)
 }
 
 async fn start_mock(delay_ms: u64) -> Result<SocketAddr, Error> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static CALLS: AtomicU64 = AtomicU64::new(0);
     let body: &'static [u8] = Box::leak(completion_body().into_boxed_slice());
     let models: &'static [u8] = Box::leak(
         json!({"object": "list", "data": [{"id": MODEL, "object": "model"}]})
@@ -272,8 +281,8 @@ async fn start_mock(delay_ms: u64) -> Result<SocketAddr, Error> {
     let app = Router::new()
         .route(
             "/v1/chat/completions",
-            post(move || async move {
-                let wait = jittered(delay_ms, CALLS.fetch_add(1, Ordering::Relaxed));
+            post(move |request: axum::body::Bytes| async move {
+                let wait = jittered(delay_ms, &request);
                 if !wait.is_zero() {
                     tokio::time::sleep(wait).await;
                 }
