@@ -75,6 +75,9 @@ pub struct ToolEntry {
     pub route: Route,
     /// Its response budget.
     pub budget: ResponseBudget,
+    /// The toolsets it belongs to (connector ids and kind, `note`/`notes`, `context`,
+    /// `delegate`), as policies name them.
+    pub toolsets: Vec<String>,
 }
 
 /// Why a call could not be dispatched at all (a protocol error, not a tool error).
@@ -186,10 +189,16 @@ impl Registry {
                 .collect();
             if policy.publishes(&spec, &toolsets) {
                 let budget = budget_for(&spec.name);
+                let mut toolsets: Vec<String> = toolsets.iter().map(|t| (*t).to_owned()).collect();
+                toolsets.dedup();
+                if toolsets.iter().any(|t| t == crate::notes::NOTES_ID) {
+                    toolsets.push("notes".to_owned());
+                }
                 entries.push(ToolEntry {
                     spec,
                     route: Route::Connector(group),
                     budget,
+                    toolsets,
                 });
             }
         }
@@ -221,6 +230,7 @@ impl Registry {
                     spec,
                     route,
                     budget,
+                    toolsets: vec![toolset.to_owned()],
                 });
             }
         }
