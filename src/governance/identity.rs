@@ -50,7 +50,7 @@ impl Directory {
             if identity.department.is_none() {
                 identity.department = team.department.clone();
             }
-            if team.admins.iter().any(|admin| *admin == identity.user) {
+            if team.admins.contains(&identity.user) {
                 identity.role = Role::Admin;
             }
         }

@@ -213,6 +213,12 @@ fn keys_are_printed_once_listed_without_secrets_and_revoked() {
     let (ok, _, stderr) = workspace.run(&["keys", "create", "--user", "x", "--expires", "3y"]);
     assert!(!ok && stderr.contains("--expires"), "{stderr}");
 
+    workspace.create_key(&["--user", "gil", "--team", "ghost"]);
     let (ok, checked, _) = workspace.run(&["check"]);
     assert!(checked.contains("auth:     API keys"), "{ok} {checked}");
+    assert!(
+        checked.contains("team \"ghost\" (named by key ")
+            && checked.contains("get the default policy"),
+        "{checked}"
+    );
 }
