@@ -22,6 +22,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::guard::{self, Guard};
+use super::owners::{self, SessionOwners};
 use super::sse::{self, SseSessions};
 use crate::governance::metadata::{self, WELL_KNOWN};
 use crate::governance::{Authenticator, Caller, admin, auth};
@@ -101,11 +102,17 @@ pub fn router(
         .with_cancellation_token(shutdown.child_token())
         .with_max_request_body_bytes(options.max_request_bytes);
     let factory_server = server.clone();
-    let streamable = StreamableHttpService::new(
-        move || Ok(factory_server.clone()),
-        Arc::new(sessions),
-        config,
-    );
+    let sessions = Arc::new(sessions);
+    let owners = Arc::new(SessionOwners::new(Arc::clone(&sessions)));
+    let streamable =
+        StreamableHttpService::new(move || Ok(factory_server.clone()), sessions, config);
+    let streamable =
+        Router::new()
+            .fallback_service(streamable)
+            .layer(axum::middleware::from_fn_with_state(
+                owners,
+                owners::enforce,
+            ));
     let sse_sessions = SseSessions::new(server.clone(), shutdown);
     let guard = Arc::new(Guard::new(
         bound,

@@ -152,3 +152,63 @@ async fn an_sse_session_belongs_to_the_caller_that_opened_it() {
         .expect("answers");
     assert_eq!(unauthenticated.status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn a_streamable_http_session_belongs_to_the_caller_that_opened_it() {
+    let workspace = Workspace::new(BASE_CONFIG);
+    let (_, owner) = workspace.create_key(&["--user", "bob", "--team", "payments"]);
+    let (_, other) = workspace.create_key(&["--user", "eve"]);
+    let server = workspace.serve("127.0.0.1:0").expect("serves");
+    let post = |token: &str, session: Option<&str>, body: serde_json::Value| {
+        let mut request = server
+            .http
+            .post(format!("{}/mcp", server.base))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(body.to_string());
+        if let Some(session) = session {
+            request = request
+                .header("mcp-session-id", session)
+                .header("mcp-protocol-version", "2025-11-25");
+        }
+        request.send()
+    };
+    let opened = post(
+        &owner,
+        None,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "t", "version": "0"}}}),
+    )
+    .await
+    .expect("answers");
+    assert_eq!(opened.status().as_u16(), 200);
+    let session = opened
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("a session id")
+        .to_owned();
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    assert_eq!(
+        post(&owner, Some(&session), initialized)
+            .await
+            .expect("answers")
+            .status()
+            .as_u16(),
+        202
+    );
+    let stolen = post(&other, Some(&session), list.clone())
+        .await
+        .expect("answers");
+    assert_eq!(stolen.status().as_u16(), 403);
+    let own = post(&owner, Some(&session), list).await.expect("answers");
+    assert_eq!(own.status().as_u16(), 200);
+    let text = own.text().await.expect("a body");
+    assert!(
+        text.contains("note_list") && !text.contains("\"note_add\""),
+        "{text}"
+    );
+}
