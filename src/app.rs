@@ -225,6 +225,9 @@ impl App {
             None => None,
         };
 
+        let directory = Directory::from_config(&config);
+        let identity = directory.complete(identity(&config));
+        let governance = Governance::new(directory, store.as_ref().map(Store::audit));
         let registry = Arc::new(Registry::new(
             connectors,
             &config.tools,
@@ -233,11 +236,9 @@ impl App {
                 search_timeout: Duration::from_secs(config.server.search_timeout_secs),
                 data_classes: data_classes(&config),
                 delegation: delegation.clone(),
+                governance: governance.clone(),
             },
         ));
-        let directory = Directory::from_config(&config);
-        let identity = directory.complete(identity(&config));
-        let governance = Governance::new(directory, store.as_ref().map(Store::audit));
         let auth = Arc::new(match &config.auth {
             Some(auth) => Authenticator::new(
                 identity.clone(),

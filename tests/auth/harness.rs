@@ -172,7 +172,11 @@ impl Server {
             .header("accept", "application/json, text/event-stream")
             .header("mcp-protocol-version", MODERN)
             .header("mcp-method", method);
-        if let Some(name) = params.get("name").and_then(Value::as_str) {
+        if let Some(name) = params
+            .get("name")
+            .or_else(|| params.get("uri"))
+            .and_then(Value::as_str)
+        {
             request = request.header("mcp-name", name.to_owned());
         }
         if let Some(token) = token {

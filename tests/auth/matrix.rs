@@ -222,3 +222,60 @@ fn keys_are_printed_once_listed_without_secrets_and_revoked() {
         "{checked}"
     );
 }
+
+#[tokio::test]
+async fn a_denied_source_cannot_be_reached_through_context_tools_or_resources() {
+    let config = BASE_CONFIG.to_owned() + "\n[teams.nonotes.policy]\ndeny_tools = [\"notes\"]\n";
+    let workspace = Workspace::new(&config);
+    let (_, writer) = workspace.create_key(&["--user", "wanda"]);
+    let (_, blocked) = workspace.create_key(&["--user", "nina", "--team", "nonotes"]);
+    let server = workspace.serve("127.0.0.1:0").expect("serves");
+    let added = server
+        .call(
+            &writer,
+            "note_add",
+            json!({"text": "the deploy key rotates on friday"}),
+        )
+        .await;
+    assert_eq!(added.body["result"]["isError"], false, "{}", added.text);
+    let uri = added.text.split("note://").nth(1).map(|rest| {
+        let id: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        format!("note://{id}")
+    });
+    let uri = uri.expect("the note's URI");
+
+    let names = server.tool_names(&blocked).await;
+    assert!(!names.iter().any(|n| n.starts_with("note_")), "{names:?}");
+    assert!(names.iter().any(|n| n == "read_context"), "{names:?}");
+    let read = server
+        .call(&blocked, "read_context", json!({"uri": uri}))
+        .await;
+    assert_eq!(read.body["result"]["isError"], true, "{}", read.text);
+    assert!(
+        read.text
+            .contains("teams.nonotes.policy.deny_tools contains \\\"notes\\\""),
+        "{}",
+        read.text
+    );
+    let search = server
+        .call(&blocked, "search_context", json!({"query": "deploy"}))
+        .await;
+    assert!(!search.text.contains("friday"), "{}", search.text);
+    let resource = server
+        .mcp(Some(&blocked), "resources/read", json!({"uri": uri}))
+        .await;
+    assert!(resource.body.get("error").is_some(), "{}", resource.text);
+    assert!(
+        resource.text.contains("refused by policy"),
+        "{}",
+        resource.text
+    );
+    // The writer, with no team, reads it.
+    let read = server
+        .call(&writer, "read_context", json!({"uri": uri}))
+        .await;
+    assert!(read.text.contains("friday"), "{}", read.text);
+}
