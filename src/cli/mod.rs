@@ -168,8 +168,8 @@ pub struct SourceArgs {
 /// `serve` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Serve HTTP on this address (e.g. 127.0.0.1:8787) instead of stdio. Until authentication
-    /// is configured, only loopback addresses are accepted.
+    /// Serve HTTP on this address (e.g. 127.0.0.1:8787) instead of stdio. Without an [auth]
+    /// section in the configuration, only loopback addresses are accepted.
     #[arg(long, value_name = "ADDR")]
     pub http: Option<String>,
     #[command(flatten)]
