@@ -63,15 +63,26 @@ pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
     writeln!(out, "data dir: {}", app.data_dir.display())?;
     let (store, store_ok) = store_status(app.store.as_ref()).await;
     writeln!(out, "store:    {store}")?;
+    let identity = app.identity();
+    let mut about: Vec<String> = Vec::new();
+    if let Some(team) = &identity.team {
+        about.push(format!("team {team}"));
+    }
+    if let Some(department) = &identity.department {
+        about.push(format!("department {department}"));
+    }
+    if identity.role == switchyard_core::Role::Admin {
+        about.push("admin".to_owned());
+    }
     writeln!(
         out,
         "identity: {}{}",
-        app.identity().user,
-        app.identity()
-            .team
-            .as_deref()
-            .map(|t| format!(" (team {t})"))
-            .unwrap_or_default()
+        identity.user,
+        if about.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", about.join(", "))
+        }
     )?;
     write_governance(app, out).await?;
     for warning in &app.warnings {

@@ -279,3 +279,25 @@ async fn a_denied_source_cannot_be_reached_through_context_tools_or_resources() 
         .await;
     assert!(read.text.contains("friday"), "{}", read.text);
 }
+
+#[test]
+fn the_stdio_identity_gets_its_department_and_role_from_the_team() {
+    let config = BASE_CONFIG.to_owned() + "\n[identity]\nuser = \"alice\"\nteam = \"payments\"\n";
+    let workspace = Workspace::new(&config);
+    let (_, checked, stderr) = workspace.run(&["check"]);
+    assert!(
+        checked.contains("identity: alice (team payments, department fin, admin)"),
+        "{checked}{stderr}"
+    );
+    let config = BASE_CONFIG.to_owned() + "\n[identity]\nuser = \"ursula\"\nteam = \"unlisted\"\n";
+    let workspace = Workspace::new(&config);
+    let (_, checked, _) = workspace.run(&["check"]);
+    assert!(
+        checked.contains("identity: ursula (team unlisted)"),
+        "{checked}"
+    );
+    assert!(
+        checked.contains("team \"unlisted\" (named by [identity]) has no [teams.unlisted] section"),
+        "{checked}"
+    );
+}
