@@ -301,3 +301,20 @@ fn the_stdio_identity_gets_its_department_and_role_from_the_team() {
         "{checked}"
     );
 }
+
+#[test]
+fn governance_problems_found_while_building_name_their_keys() {
+    let workspace = Workspace::new(
+        "[auth]\n[auth.jwt]\njwks = \"missing.json\"\nissuer = \"https://idp.example.com/\"\naudience = \"a\"\n\
+         [teams.x.policy]\ndeny_tools = [\"nope_tool\"]\nmodels = [\"no-such-model\"]\n",
+    );
+    let (ok, _, stderr) = workspace.run(&["check"]);
+    assert!(!ok);
+    for key in [
+        "  - auth.jwt.jwks: cannot read the key set",
+        "  - teams.x.policy.deny_tools[0]: \"nope_tool\" is neither a tool nor a toolset",
+        "  - teams.x.policy.models[0]: \"no-such-model\" is not in the model catalog",
+    ] {
+        assert!(stderr.contains(key), "{key} missing in {stderr}");
+    }
+}
