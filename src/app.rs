@@ -249,7 +249,8 @@ impl App {
                 jwt,
                 auth.metadata.clone(),
                 auth.jwt.as_ref().map(|jwt| jwt.issuer.clone()),
-            ),
+            )
+            .with_audit(store.as_ref().map(Store::audit)),
             None => Authenticator::local(identity.clone(), Arc::clone(governance.directory())),
         });
         Ok(App {

@@ -12,7 +12,8 @@ CREATE TABLE api_keys (
     last_used_at TEXT
 );
 
--- What governance decided: key creation and revocation, policy denials.
+-- What governance decided: key creation and revocation, policy denials, refused tokens
+-- (at most 60 a minute).
 -- Never holds a token, only a key's public id.
 CREATE TABLE audit_log (
     seq       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -23,7 +23,10 @@ use super::keys;
 use super::metadata;
 use super::{Caller, Credential};
 use crate::config::model::AuthMetadataConfig;
-use crate::store::{KeyStore, KeyUnusable};
+use crate::store::{AuditStore, KeyStore, KeyUnusable};
+
+/// Refused tokens audited per minute at most: a flood of bad tokens must not fill the store.
+const AUDITED_FAILURES_PER_MINUTE: u32 = 60;
 
 /// Paths served without a token.
 fn is_open_path(path: &str) -> bool {
@@ -71,6 +74,9 @@ pub struct Authenticator {
     directory: Arc<Directory>,
     metadata: Option<AuthMetadataConfig>,
     issuer: Option<String>,
+    audit: Option<AuditStore>,
+    /// The current minute's start and how many failures it audited.
+    audited: std::sync::Mutex<(std::time::Instant, u32)>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -94,6 +100,8 @@ impl Authenticator {
             directory,
             metadata: None,
             issuer: None,
+            audit: None,
+            audited: std::sync::Mutex::new((std::time::Instant::now(), 0)),
         }
     }
 
@@ -114,6 +122,42 @@ impl Authenticator {
             directory,
             metadata,
             issuer,
+            audit: None,
+            audited: std::sync::Mutex::new((std::time::Instant::now(), 0)),
+        }
+    }
+
+    /// Audit refused tokens (at most [`AUDITED_FAILURES_PER_MINUTE`] a minute) to `audit`.
+    pub fn with_audit(mut self, audit: Option<AuditStore>) -> Self {
+        self.audit = audit;
+        self
+    }
+
+    /// Record a refused token: the reason (which names a key by its public id at most),
+    /// never the token.
+    async fn audit_failure(&self, path: &str, error: &AuthError) {
+        let Some(audit) = &self.audit else {
+            return;
+        };
+        let allowed = match self.audited.lock() {
+            Ok(mut window) => {
+                if window.0.elapsed() >= std::time::Duration::from_secs(60) {
+                    *window = (std::time::Instant::now(), 0);
+                }
+                window.1 += 1;
+                window.1 <= AUDITED_FAILURES_PER_MINUTE
+            }
+            Err(_) => false,
+        };
+        if !allowed {
+            return;
+        }
+        let detail = format!("{path}: {error}");
+        if let Err(err) = audit
+            .record("(unauthenticated)", None, "auth_failed", &detail)
+            .await
+        {
+            tracing::warn!(error = %err, "cannot write an audit record");
         }
     }
 
@@ -221,6 +265,9 @@ pub async fn layer(
         Err(error) => {
             let given = !matches!(error, AuthError::Missing);
             tracing::info!(path = %request.uri().path(), reason = %error, "refused an unauthenticated request");
+            if given {
+                auth.audit_failure(request.uri().path(), &error).await;
+            }
             unauthorized(&auth, request.headers(), &error, given)
         }
     }

@@ -1,5 +1,5 @@
 //! The audit log: what governance decided (keys made and revoked, calls and reads denied by
-//! policy). Rows name a key by its public id, never by the key. The same SQL runs on
+//! policy, refused tokens). Rows name a key by its public id, never by the key. The same SQL runs on
 //! both backends.
 
 use chrono::Utc;
@@ -16,7 +16,7 @@ pub struct AuditRecord {
     pub user: String,
     /// Their team.
     pub team: Option<String>,
-    /// What happened: `key_created`, `key_revoked`, `policy_denied`.
+    /// What happened: `key_created`, `key_revoked`, `policy_denied`, `auth_failed`.
     pub event: String,
     /// The details (a rule, a key id), never a secret.
     pub detail: String,

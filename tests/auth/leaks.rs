@@ -40,6 +40,11 @@ async fn no_token_appears_in_logs_audit_rows_or_answers() {
     assert!(stderr.contains("DEBUG"), "debug logging is on: {stderr}");
     let rows = audit_rows(&workspace).await;
     assert!(rows.iter().any(|r| r.event == "policy_denied"), "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r.event == "auth_failed" && r.detail.contains("revoked")),
+        "{rows:?}"
+    );
     let audit = format!("{rows:?}");
     for token in [&good, &revoked, &forged, &jwt, &bad_jwt] {
         // The secret half of a key, or a JWT's signature, is never anywhere.
