@@ -1,6 +1,6 @@
-//! Admin-only HTTP endpoints: [`require_admin`] for any handler, and `GET /admin/keys`.
+//! Admin-only HTTP endpoints: [`require_admin`] for any handler, the [`Admin`] extractor,
+//! and `GET /admin/keys`.
 
-use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -32,17 +32,32 @@ pub fn require_admin(identity: &Identity) -> Result<(), Response> {
         .into_response())
 }
 
-/// `GET /admin/keys`: every API key (id, owner, team, role, times), never a hash or a key.
-pub async fn list_keys(
-    State(keys): State<Option<KeyStore>>,
-    caller: Option<Extension<Caller>>,
-) -> Response {
-    let Some(Extension(caller)) = caller else {
-        return (StatusCode::UNAUTHORIZED, "no caller").into_response();
-    };
-    if let Err(response) = require_admin(&caller.identity) {
-        return response;
+/// An extractor for admin-only handlers: the caller when it is an admin; otherwise the
+/// handler is not run and the caller gets 403 (or 401 when no caller was resolved).
+#[derive(Debug, Clone)]
+pub struct Admin(pub Caller);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(caller) = parts.extensions.get::<Caller>() else {
+            return Err((
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"error": "unauthorized", "message": "no authenticated caller"})),
+            )
+                .into_response());
+        };
+        require_admin(&caller.identity)?;
+        Ok(Admin(caller.clone()))
     }
+}
+
+/// `GET /admin/keys`: every API key (id, owner, team, role, times), never a hash or a key.
+pub async fn list_keys(State(keys): State<Option<KeyStore>>, _admin: Admin) -> Response {
     let Some(keys) = keys else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -9,7 +9,7 @@
 //! | `auth.rs` | the axum layer resolving every HTTP request's caller; 401 answers |
 //! | `policy.rs` | team policies: which tools a caller sees and may call |
 //! | `metadata.rs` | RFC 9728 protected-resource metadata |
-//! | `admin.rs` | `require_admin` and `GET /admin/keys` |
+//! | `admin.rs` | `require_admin`, the `Admin` extractor and `GET /admin/keys` |
 
 pub mod admin;
 pub mod auth;
@@ -21,7 +21,7 @@ pub mod policy;
 
 use switchyard_core::Identity;
 
-pub use admin::require_admin;
+pub use admin::{Admin, require_admin};
 pub use auth::Authenticator;
 pub use identity::Directory;
 pub use policy::{Denial, Governance};
