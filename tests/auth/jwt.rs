@@ -33,6 +33,16 @@ async fn tokens_from_a_jwks_file_are_verified_claim_by_claim() {
     let admin = key.sign(&admin_claims);
     assert_eq!(server.get("/admin/keys", Some(&admin)).await.status, 200);
     assert_eq!(server.get("/admin/keys", Some(&good)).await.status, 403);
+    // A list of roles (as some identity providers write them) containing "admin".
+    let mut listed = claims("yan", "payments");
+    listed["role"] = json!(["reader", "admin"]);
+    assert_eq!(
+        server
+            .get("/admin/keys", Some(&key.sign(&listed)))
+            .await
+            .status,
+        200
+    );
 
     let impostor = TestKey::new("k1");
     let mut expired = claims("bob", "payments");
@@ -56,6 +66,7 @@ async fn tokens_from_a_jwks_file_are_verified_claim_by_claim() {
             TestKey::new("k9").sign(&claims("bob", "payments")),
             "key the server does not know",
         ),
+        (hmac_token(&key), "algorithm is not accepted"),
     ];
     for (token, expected) in &cases {
         let answer = server.mcp(Some(token), "tools/list", json!({})).await;
@@ -139,4 +150,18 @@ async fn a_jwks_url_is_fetched_on_demand_and_refreshed_for_a_new_kid() {
         assert_eq!(answer.status, 401);
     }
     assert_eq!(fetches().await, 2, "unknown kids are rate-limited");
+}
+
+/// An HS256 token "signed" with the public JWK as the secret: the classic algorithm-confusion
+/// attack on servers that let the header choose the algorithm.
+fn hmac_token(key: &TestKey) -> String {
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some(key.kid.clone());
+    let secret = key.jwk().to_string();
+    jsonwebtoken::encode(
+        &header,
+        &claims("bob", "payments"),
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).expect("a secret"),
+    )
+    .expect("signed")
 }
