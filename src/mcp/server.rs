@@ -403,27 +403,22 @@ impl ServerHandler for SwitchyardServer {
         let identity = self.caller(&context);
         if let Some(scheme) = request.uri.split_once("://").map(|(scheme, _)| scheme)
             && let Some(connector) = self.registry.connectors().iter().find(|c| c.id() == scheme)
+            && let Err(denial) = self.registry.source_allowed(&identity, connector.as_ref())
         {
-            let mut toolsets = vec![connector.id().to_owned(), connector.kind().to_owned()];
-            if connector.id() == crate::notes::NOTES_ID {
-                toolsets.push("notes".to_owned());
-            }
-            if let Err(denial) = self.governance.check_source(&identity, &toolsets) {
-                self.governance
-                    .audit(
-                        &identity,
-                        "policy_denied",
-                        &format!("resources/read {scheme}: {}", denial.rule),
-                    )
-                    .await;
-                return Err(McpError::invalid_params(
-                    format!(
-                        "reading {scheme}:// items is refused by policy: {}",
-                        denial.rule
-                    ),
-                    None,
-                ));
-            }
+            self.governance
+                .audit(
+                    &identity,
+                    "policy_denied",
+                    &format!("resources/read {scheme}: {}", denial.rule),
+                )
+                .await;
+            return Err(McpError::invalid_params(
+                format!(
+                    "reading {scheme}:// items is refused by policy: {}",
+                    denial.rule
+                ),
+                None,
+            ));
         }
         let ctx = self.call_context(&context, identity, self.call_timeout);
         match self.registry.read(&request.uri, &ctx).await {
