@@ -262,6 +262,16 @@ pub async fn layer(
             next.run(request).await
         }
         Err(_) if open => next.run(request).await,
+        Err(error @ (AuthError::Store | AuthError::Jwt(JwtError::KeySet))) => {
+            // Our failure, not the token's: a 401 would make clients drop a good token.
+            tracing::warn!(path = %request.uri().path(), reason = %error, "cannot check a token");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                axum::Json(json!({"error": "temporarily_unavailable", "error_description": error.to_string()})),
+            )
+                .into_response()
+        }
         Err(error) => {
             let given = !matches!(error, AuthError::Missing);
             tracing::info!(path = %request.uri().path(), reason = %error, "refused an unauthenticated request");

@@ -165,3 +165,21 @@ fn hmac_token(key: &TestKey) -> String {
     )
     .expect("signed")
 }
+
+#[tokio::test]
+async fn an_unreachable_key_set_is_a_503_not_a_bad_token() {
+    let idp = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jwks.json"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&idp)
+        .await;
+    let url = format!("{}/jwks.json", idp.uri());
+    let workspace = Workspace::new(&(BASE_CONFIG.to_owned() + &jwt_config(&url)));
+    let server = workspace.serve("127.0.0.1:0").expect("serves");
+    let token = TestKey::new("k1").sign(&claims("bob", "payments"));
+    let answer = server.mcp(Some(&token), "tools/list", json!({})).await;
+    assert_eq!(answer.status, 503, "{}", answer.text);
+    assert!(answer.text.contains("key set"), "{}", answer.text);
+    assert!(server.stderr().contains("cannot fetch the JWT key set"));
+}
