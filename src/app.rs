@@ -19,6 +19,8 @@ use crate::delegate::accounting::RecordingHook;
 use crate::delegate::catalog::Catalog;
 use crate::delegate::provider::build::{DISCOVERY_TIMEOUT, build_providers, discover_local};
 use crate::delegate::service::{Delegation, Discover, LocalServer};
+use crate::governance::jwt::JwtVerifier;
+use crate::governance::{Authenticator, Directory, Governance};
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
 use crate::registry::{Registry, RegistryOptions};
@@ -34,6 +36,8 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     /// `--conformance`: mount the conformance-suite fixtures.
     pub conformance: bool,
+    /// Open the store even when nothing in the configuration needs it (`switchyard keys`).
+    pub needs_store: bool,
 }
 
 /// Why the application could not be built.
@@ -71,16 +75,19 @@ pub struct App {
     identity: Identity,
     conformance: bool,
     delegation: Option<Arc<Delegation>>,
+    governance: Governance,
+    auth: Arc<Authenticator>,
 }
 
 impl App {
     /// Build everything the configuration describes, or report every problem at once.
     pub async fn build(loaded: Loaded, overrides: &Overrides) -> Result<App, AppError> {
         let Loaded {
-            config,
+            mut config,
             source,
             mut issues,
         } = loaded;
+        apply_team_model_rules(&mut config);
         let data_dir = paths::data_dir(overrides.data_dir.as_deref(), config.data.dir.as_deref());
         let base_dir = match &source {
             ConfigSource::File(path) => path
@@ -161,6 +168,16 @@ impl App {
             (catalog, providers)
         });
         check_tool_names(&config, &connectors, &mut issues);
+        let jwt = match config.auth.as_ref().and_then(|auth| auth.jwt.as_ref()) {
+            Some(jwt) => match JwtVerifier::new(jwt, &base_dir) {
+                Ok(verifier) => Some(verifier),
+                Err(message) => {
+                    issues.push(ConfigIssue::new("auth.jwt.jwks", message));
+                    None
+                }
+            },
+            None => None,
+        };
         let store_target = match crate::config::store::resolve(&config.store, &base_dir) {
             Ok(target) => target,
             Err(issue) => {
@@ -175,7 +192,11 @@ impl App {
             return Err(AppError::Config(ConfigError { issues }));
         }
 
-        let store = if config.notes.enabled || config.delegate.enabled {
+        let store = if config.notes.enabled
+            || config.delegate.enabled
+            || config.auth.is_some()
+            || overrides.needs_store
+        {
             Some(open_store(store_target.as_ref(), &data_dir).await?)
         } else {
             None
@@ -204,6 +225,9 @@ impl App {
             None => None,
         };
 
+        let directory = Directory::from_config(&config);
+        let identity = directory.complete(identity(&config));
+        let governance = Governance::new(directory, store.as_ref().map(Store::audit));
         let registry = Arc::new(Registry::new(
             connectors,
             &config.tools,
@@ -212,9 +236,23 @@ impl App {
                 search_timeout: Duration::from_secs(config.server.search_timeout_secs),
                 data_classes: data_classes(&config),
                 delegation: delegation.clone(),
+                governance: governance.clone(),
             },
         ));
-        let identity = identity(&config);
+        let auth = Arc::new(match &config.auth {
+            Some(auth) => Authenticator::new(
+                identity.clone(),
+                Arc::clone(governance.directory()),
+                auth.api_keys
+                    .then(|| store.as_ref().map(Store::keys))
+                    .flatten(),
+                jwt,
+                auth.metadata.clone(),
+                auth.jwt.as_ref().map(|jwt| jwt.issuer.clone()),
+            )
+            .with_audit(store.as_ref().map(Store::audit)),
+            None => Authenticator::local(identity.clone(), Arc::clone(governance.directory())),
+        });
         Ok(App {
             source,
             config,
@@ -225,6 +263,8 @@ impl App {
             identity,
             conformance: overrides.conformance,
             delegation,
+            governance,
+            auth,
         })
     }
 
@@ -239,6 +279,7 @@ impl App {
             Arc::clone(&self.registry),
             self.identity.clone(),
             Duration::from_secs(self.config.server.call_timeout_secs),
+            self.governance.clone(),
         );
         if self.conformance {
             server.with_conformance_fixtures()
@@ -255,7 +296,14 @@ impl App {
             allowed_origins: server.allowed_origins.clone(),
             session_idle: Duration::from_secs(server.session_idle_secs),
             max_request_bytes: server.max_request_bytes,
+            auth: Arc::clone(&self.auth),
+            keys: self.store.as_ref().map(Store::keys),
         }
+    }
+
+    /// Team policies, the directory of teams and the audit log.
+    pub fn governance(&self) -> &Governance {
+        &self.governance
     }
 
     /// Who calls tools on stdio.
@@ -618,6 +666,18 @@ fn check_delegation_names(config: &Config, catalog: &Catalog, issues: &mut Vec<C
             }
         }
     }
+    for (team, settings) in &config.teams {
+        for (index, model) in settings.policy.models.iter().flatten().enumerate() {
+            if !known(model) {
+                issues.push(ConfigIssue::new(
+                    format!("teams.{team}.policy.models[{index}]"),
+                    format!(
+                        "{model:?} is not in the model catalog; `switchyard models --all` lists it"
+                    ),
+                ));
+            }
+        }
+    }
     for (team, policy) in &delegate.teams {
         for (index, model) in policy.deny_models.iter().enumerate() {
             if !known(model) {
@@ -733,12 +793,51 @@ fn check_tool_names(
             }
         }
     }
+    // Team policies may also name the delegation tools and toolsets, enabled or not.
+    let delegate_tools = ["delegate", "route_preview", "list_models"];
+    let known_for_teams =
+        |name: &str| known(name) || delegate_tools.contains(&name) || name == "notes";
+    for (team, settings) in &config.teams {
+        for (list, names) in [
+            ("allow_tools", &settings.policy.allow_tools),
+            ("deny_tools", &settings.policy.deny_tools),
+        ] {
+            for (index, name) in names.iter().enumerate() {
+                if !known_for_teams(name) {
+                    issues.push(ConfigIssue::new(
+                        format!("teams.{team}.policy.{list}[{index}]"),
+                        format!(
+                            "{name:?} is neither a tool nor a toolset here; `switchyard tools` lists the tools, toolsets are {}, delegate",
+                            toolsets.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     for name in config.response.tools.keys() {
         if !tools.iter().any(|t| t == name) {
             issues.push(ConfigIssue::new(
                 format!("response.tools.{name}"),
                 "no tool of that name is configured; `switchyard tools` lists the tools",
             ));
+        }
+    }
+}
+
+/// `[teams.<team>.policy]` models, tiers and model_override become the delegation router's
+/// team rules (`[delegate.teams.<team>]`), so one place decides which models a team reaches.
+fn apply_team_model_rules(config: &mut Config) {
+    for (team, settings) in &config.teams {
+        let policy = &settings.policy;
+        if policy.models.is_none() && policy.tiers.is_none() && policy.model_override.is_none() {
+            continue;
+        }
+        let rules = config.delegate.teams.entry(team.clone()).or_default();
+        rules.only_models.clone_from(&policy.models);
+        rules.only_tiers.clone_from(&policy.tiers);
+        if policy.model_override.is_some() {
+            rules.allow_model_override = policy.model_override;
         }
     }
 }

@@ -14,6 +14,7 @@
 //! | [`registry`] | the tool table, policy, multi-instance dispatch |
 //! | [`context`] | `read_context` and `search_context` |
 //! | [`notes`] | workspace notes as a connector |
+//! | [`governance`] | identity (API keys, JWTs), team policies, the audit log |
 //! | [`store`] | the embedded SQLite store |
 //! | [`telemetry`] | logging to stderr |
 
@@ -22,6 +23,7 @@ pub mod cli;
 pub mod config;
 pub mod context;
 pub mod delegate;
+pub mod governance;
 pub mod mcp;
 pub mod notes;
 pub mod registry;

@@ -55,7 +55,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let format = cli.log_format.or(config_format).unwrap_or(LogFormat::Text);
     let default_level = match cli.command {
         Command::Serve(_) => "info,rmcp=warn",
-        Command::Check(_) | Command::Tools(_) | Command::Eval(_) | Command::Models(_) => "warn",
+        Command::Check(_)
+        | Command::Tools(_)
+        | Command::Eval(_)
+        | Command::Models(_)
+        | Command::Keys(_) => "warn",
     };
     switchyard::telemetry::init(
         cli.log_level.as_deref(),
@@ -98,6 +102,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             switchyard::cli::models::run(delegation, args.all, &mut stdout)
                 .await
                 .context("writing the catalog")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(args) => {
+            let mut overrides = args.action.sources().overrides(false);
+            overrides.needs_store = true;
+            let app = App::build(loaded, &overrides).await?;
+            let mut stdout = std::io::stdout().lock();
+            switchyard::cli::keys::run(&app, &args.action, &mut stdout).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(args) => {

@@ -127,6 +127,7 @@ async fn delegation_names_are_checked_with_their_keys_and_an_unset_key_only_warn
                     repos: Vec::new(),
                     data_dir: Some(data),
                     conformance: false,
+                    needs_store: false,
                 },
             )
             .await

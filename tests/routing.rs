@@ -527,3 +527,100 @@ fn with_no_provider_the_error_says_how_to_configure_one() {
         "{text}"
     );
 }
+
+#[test]
+fn a_teams_models_and_tiers_limit_what_routing_may_choose_and_name_the_rule() {
+    let catalog = catalog();
+    let mut config = DelegateConfig::default();
+    config.teams.insert(
+        "pinned".into(),
+        TeamPolicyConfig {
+            only_models: Some(vec!["cheap-b".into(), "mid".into()]),
+            ..Default::default()
+        },
+    );
+    config.teams.insert(
+        "fastonly".into(),
+        TeamPolicyConfig {
+            only_tiers: Some(vec!["fast".into()]),
+            ..Default::default()
+        },
+    );
+    let policy = Policy::from_config(&config);
+    let scorecards = Scorecards::default();
+    let hosted = providers(&["hosted"]);
+    let router = Router {
+        catalog: &catalog,
+        policy: &policy,
+        scorecards: &scorecards,
+        providers: &hosted,
+    };
+    let mut pinned = request("commit_message");
+    pinned.team = Some("pinned".into());
+    let decision = router.route(&pinned).unwrap();
+    assert_eq!(order(&decision), vec!["cheap-b"]);
+    assert!(
+        decision.rejected.iter().any(|r| r.model == "cheap-a"
+            && r.reason == "refused by teams.pinned.policy.models does not contain \"cheap-a\""),
+        "{:?}",
+        decision.rejected
+    );
+    pinned.model = Some("big".into());
+    let err = router.route(&pinned).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("teams.pinned.policy.models does not contain \"big\""),
+        "{err}"
+    );
+    let mut fast = request("security_review");
+    fast.team = Some("fastonly".into());
+    match router.route(&fast) {
+        Ok(decision) => assert!(
+            decision.ranked.iter().all(|r| r.model.starts_with("cheap")),
+            "{:?}",
+            order(&decision)
+        ),
+        Err(err) => assert!(
+            err.to_string().contains("teams.fastonly.policy.tiers"),
+            "{err}"
+        ),
+    }
+    // Other teams are not limited.
+    let mut other = request("commit_message");
+    other.team = Some("other".into());
+    assert_eq!(
+        order(&router.route(&other).unwrap()),
+        vec!["cheap-a", "cheap-b"]
+    );
+}
+
+#[tokio::test]
+async fn team_policies_in_config_reach_the_router() {
+    use switchyard::app::{App, Overrides};
+    use switchyard::config::{ConfigSource, Loaded, load::parse};
+    let dir = tempfile::tempdir().unwrap();
+    let config = parse(
+        "[teams.payments.policy]\nmodels = [\"gpt-4.1-mini\"]\ntiers = [\"fast\"]\nmodel_override = false\n",
+    )
+    .unwrap();
+    let app = App::build(
+        Loaded::from_config(config, ConfigSource::Embedded),
+        &Overrides {
+            data_dir: Some(dir.path().to_path_buf()),
+            ..Overrides::default()
+        },
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+    let policy = app.delegation().expect("delegation is on").policy();
+    assert!(!policy.override_allowed(Some("payments")));
+    assert!(policy.override_allowed(Some("other")));
+    assert_eq!(
+        policy.team_rule_refusing(Some("payments"), "gpt-5", "frontier"),
+        Some("teams.payments.policy.models does not contain \"gpt-5\"".to_owned())
+    );
+    assert_eq!(
+        policy.team_rule_refusing(Some("payments"), "gpt-4.1-mini", "fast"),
+        None
+    );
+}

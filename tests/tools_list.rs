@@ -28,6 +28,7 @@ async fn app_for_repo(repo: &std::path::Path, data: &std::path::Path) -> App {
         repos: vec![repo.display().to_string()],
         data_dir: Some(data.to_path_buf()),
         conformance: false,
+        needs_store: false,
     };
     App::build(
         Loaded::from_config(config, ConfigSource::Embedded),
@@ -114,6 +115,7 @@ async fn read_only_hides_every_writing_tool() {
         repos: vec![repo.path().display().to_string()],
         data_dir: Some(data.path().to_path_buf()),
         conformance: false,
+        needs_store: false,
     };
     let app = App::build(
         Loaded::from_config(config, ConfigSource::Embedded),
@@ -156,6 +158,7 @@ async fn tools_list_with_two_github_instances_and_one_gitlab() {
                 repos: Vec::new(),
                 data_dir: Some(data),
                 conformance: false,
+                needs_store: false,
             };
             App::build(
                 Loaded::from_config(config, ConfigSource::Embedded),

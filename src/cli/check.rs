@@ -10,22 +10,81 @@ use crate::app::App;
 use crate::delegate::provider::{Health, PROBE_TIMEOUT};
 use crate::store::Store;
 
+/// Authentication, and teams named by the local identity or by keys that have no
+/// `[teams.<team>]` section (allowed, with the default policy).
+async fn write_governance(app: &App, out: &mut impl Write) -> std::io::Result<()> {
+    let auth = match &app.config.auth {
+        None => "off (HTTP serves loopback only, as the local identity)".to_owned(),
+        Some(auth) => {
+            let mut ways = Vec::new();
+            if auth.api_keys {
+                ways.push("API keys".to_owned());
+            }
+            if let Some(jwt) = &auth.jwt {
+                ways.push(format!("JWTs from {}", jwt.issuer));
+            }
+            ways.join(" and ")
+        }
+    };
+    writeln!(out, "auth:     {auth}")?;
+    let directory = app.governance().directory();
+    if !directory.has_teams() {
+        return Ok(());
+    }
+    let mut unknown: Vec<(String, String)> = Vec::new();
+    if let Some(team) = &app.identity().team
+        && !directory.knows_team(team)
+    {
+        unknown.push((team.clone(), "[identity]".to_owned()));
+    }
+    if let Some(store) = &app.store
+        && let Ok(keys) = store.keys().list().await
+    {
+        for key in keys.iter().filter(|k| k.revoked_at.is_none()) {
+            if let Some(team) = &key.team
+                && !directory.knows_team(team)
+            {
+                unknown.push((team.clone(), format!("key {}", key.id)));
+            }
+        }
+    }
+    for (team, by) in unknown {
+        writeln!(
+            out,
+            "note:     team {team:?} (named by {by}) has no [teams.{team}] section; its callers get the default policy"
+        )?;
+    }
+    Ok(())
+}
+
 /// Print the report; returns whether everything is healthy.
 pub async fn run(app: &App, out: &mut impl Write) -> std::io::Result<bool> {
     writeln!(out, "config:   {} (valid)", app.source)?;
     writeln!(out, "data dir: {}", app.data_dir.display())?;
     let (store, store_ok) = store_status(app.store.as_ref()).await;
     writeln!(out, "store:    {store}")?;
+    let identity = app.identity();
+    let mut about: Vec<String> = Vec::new();
+    if let Some(team) = &identity.team {
+        about.push(format!("team {team}"));
+    }
+    if let Some(department) = &identity.department {
+        about.push(format!("department {department}"));
+    }
+    if identity.role == switchyard_core::Role::Admin {
+        about.push("admin".to_owned());
+    }
     writeln!(
         out,
         "identity: {}{}",
-        app.identity().user,
-        app.identity()
-            .team
-            .as_deref()
-            .map(|t| format!(" (team {t})"))
-            .unwrap_or_default()
+        identity.user,
+        if about.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", about.join(", "))
+        }
     )?;
+    write_governance(app, out).await?;
     for warning in &app.warnings {
         writeln!(out, "warning:  {warning}")?;
     }

@@ -1,4 +1,4 @@
-//! The command line: `serve`, `check`, `tools`, `models`, `eval`.
+//! The command line: `serve`, `check`, `tools`, `models`, `eval`, `keys`.
 //!
 //! | file | role |
 //! |---|---|
@@ -8,9 +8,11 @@
 //! | `tools.rs` | `switchyard tools` |
 //! | `models.rs` | `switchyard models` |
 //! | `eval.rs` | `switchyard eval` |
+//! | `keys.rs` | `switchyard keys` (API keys) |
 
 pub mod check;
 pub mod eval;
+pub mod keys;
 pub mod models;
 pub mod serve;
 pub mod tools;
@@ -82,6 +84,71 @@ pub enum Command {
     /// per task and model (pass rate, p50 latency, mean cost) for routing to read. Exits
     /// non-zero when a model answers no case of a task.
     Eval(EvalArgs),
+    /// Make, list and revoke the API keys HTTP callers authenticate with
+    /// (`Authorization: Bearer <key>`). A key is printed once when made; only its hash is kept.
+    Keys(KeysArgs),
+}
+
+/// `keys` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct KeysArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: KeysAction,
+}
+
+/// The `keys` actions.
+#[derive(Debug, Clone, Subcommand)]
+pub enum KeysAction {
+    /// Make a key and print it (only this once).
+    Create {
+        /// The user the key authenticates as.
+        #[arg(long, value_name = "USER")]
+        user: String,
+        /// The user's team (its policy applies; see [teams] in the configuration).
+        #[arg(long, value_name = "TEAM")]
+        team: Option<String>,
+        /// The role: member (default) or admin (also reads admin endpoints).
+        #[arg(long, value_enum, default_value_t = KeyRole::Member)]
+        role: KeyRole,
+        /// How long the key works: 90d, 12h, 2w, 30m. Default: until revoked.
+        #[arg(long, value_name = "LIFETIME")]
+        expires: Option<String>,
+        #[command(flatten)]
+        sources: SourceArgs,
+    },
+    /// List the keys (id, owner, team, role, status, times); never the keys themselves.
+    List {
+        #[command(flatten)]
+        sources: SourceArgs,
+    },
+    /// Revoke a key by its id (as `keys list` shows it).
+    Revoke {
+        /// The key's id.
+        id: String,
+        #[command(flatten)]
+        sources: SourceArgs,
+    },
+}
+
+impl KeysAction {
+    /// Where the sources and the store come from.
+    pub fn sources(&self) -> &SourceArgs {
+        match self {
+            KeysAction::Create { sources, .. }
+            | KeysAction::List { sources }
+            | KeysAction::Revoke { sources, .. } => sources,
+        }
+    }
+}
+
+/// The role a key grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyRole {
+    /// Uses the tools the team's policy allows.
+    Member,
+    /// Also reads admin endpoints.
+    Admin,
 }
 
 /// Where sources come from (shared by every command).
@@ -101,8 +168,8 @@ pub struct SourceArgs {
 /// `serve` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Serve HTTP on this address (e.g. 127.0.0.1:8787) instead of stdio. Until authentication
-    /// is configured, only loopback addresses are accepted.
+    /// Serve HTTP on this address (e.g. 127.0.0.1:8787) instead of stdio. Without an [auth]
+    /// section in the configuration, only loopback addresses are accepted.
     #[arg(long, value_name = "ADDR")]
     pub http: Option<String>,
     #[command(flatten)]
@@ -181,6 +248,7 @@ impl SourceArgs {
             repos: self.repos.clone(),
             data_dir: self.data_dir.clone(),
             conformance,
+            needs_store: false,
         }
     }
 }

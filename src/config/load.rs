@@ -104,9 +104,16 @@ pub fn parse_lenient(text: &str) -> Result<(Config, Vec<ConfigIssue>), ConfigErr
             "providers" => providers(value, &mut issues, &mut config),
             "models" => entries(&key, value, &mut issues, &mut config.models),
             "delegate" => section(&key, value, &mut issues, &mut config.delegate),
+            "auth" => {
+                let mut auth = super::model::AuthConfig::default();
+                section(&key, value, &mut issues, &mut auth);
+                config.auth = Some(auth);
+            }
+            "teams" => entries(&key, value, &mut issues, &mut config.teams),
+            "departments" => entries(&key, value, &mut issues, &mut config.departments),
             other => issues.push(ConfigIssue::new(
                 other,
-                "unknown section; expected one of identity, server, data, store, response, tools, notes, logging, connectors, providers, models, delegate",
+                "unknown section; expected one of identity, server, data, store, response, tools, notes, logging, connectors, providers, models, delegate, auth, teams, departments",
             )),
         }
     }

@@ -5,9 +5,11 @@
 //! | `model.rs` | the raw structs, as written in TOML |
 //! | `load.rs` | locating the file, parsing section by section |
 //! | `validate.rs` | pure semantic checks |
+//! | `governance.rs` | pure checks of `[auth]`, `[teams]`, `[departments]` |
 //! | `paths.rs` | user config and data directories, `~` expansion |
 //! | `store.rs` | `[store] url` resolved into the database to open |
 
+pub mod governance;
 pub mod load;
 pub mod model;
 pub mod paths;

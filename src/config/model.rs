@@ -39,6 +39,12 @@ pub struct Config {
     pub models: BTreeMap<String, ModelConfig>,
     /// `[delegate]`: routing policy.
     pub delegate: DelegateConfig,
+    /// `[auth]`: how HTTP callers authenticate (none: loopback only).
+    pub auth: Option<AuthConfig>,
+    /// `[teams.<team>]`: departments, admins and policies, by team.
+    pub teams: BTreeMap<String, TeamConfig>,
+    /// `[departments.<dept>]`: cost centres, by id.
+    pub departments: BTreeMap<String, DepartmentConfig>,
 }
 
 /// `[identity]`.
@@ -492,4 +498,149 @@ pub struct TeamPolicyConfig {
     /// Task policies that replace the global ones for this team.
     #[serde(default)]
     pub tasks: BTreeMap<String, TaskPolicyConfig>,
+    /// The only models the team may use (from `[teams.<team>.policy] models`, not written here).
+    #[serde(skip)]
+    pub only_models: Option<Vec<String>>,
+    /// The only tiers the team may use (from `[teams.<team>.policy] tiers`, not written here).
+    #[serde(skip)]
+    pub only_tiers: Option<Vec<String>>,
+}
+
+/// `[auth]`: how HTTP callers prove who they are. Without this section the HTTP server
+/// serves loopback only and every caller is the configured local identity.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Accept API keys made by `switchyard keys create` (default true).
+    #[serde(default = "default_true")]
+    pub api_keys: bool,
+    /// `[auth.jwt]`: accept JWTs signed by an identity provider.
+    pub jwt: Option<JwtConfig>,
+    /// `[auth.metadata]`: the RFC 9728 protected-resource metadata.
+    pub metadata: Option<AuthMetadataConfig>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            api_keys: true,
+            jwt: None,
+            metadata: None,
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `[auth.jwt]`: JWTs verified against a JWKS.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtConfig {
+    /// The key set: an `https://` (or `http://` on loopback) URL, or a file path.
+    pub jwks: String,
+    /// The required `iss`.
+    pub issuer: String,
+    /// The required `aud` (one of them, when the token has several).
+    pub audience: String,
+    /// The claim naming the user (default `sub`).
+    #[serde(default = "default_user_claim")]
+    pub user_claim: String,
+    /// The claim naming the team (default `team`); a token without it has no team.
+    #[serde(default = "default_team_claim")]
+    pub team_claim: String,
+    /// The claim naming the role; the value `admin` makes the caller an admin.
+    pub role_claim: Option<String>,
+    /// Seconds of clock skew tolerated on `exp` and `nbf` (default 60).
+    #[serde(default = "default_leeway")]
+    pub leeway_secs: u64,
+    /// Seconds between two fetches of the JWKS URL when unknown key ids arrive (default 60).
+    #[serde(default = "default_jwks_refresh")]
+    pub min_refresh_secs: u64,
+}
+
+fn default_user_claim() -> String {
+    "sub".to_owned()
+}
+
+fn default_team_claim() -> String {
+    "team".to_owned()
+}
+
+fn default_leeway() -> u64 {
+    60
+}
+
+fn default_jwks_refresh() -> u64 {
+    60
+}
+
+/// `[auth.metadata]`: what `/.well-known/oauth-protected-resource` says.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthMetadataConfig {
+    /// The authorization servers that issue tokens for this server.
+    pub authorization_servers: Vec<String>,
+    /// The resource identifier; default `<scheme>://<host>/mcp` from the request.
+    pub resource: Option<String>,
+    /// The scopes clients may request.
+    #[serde(default)]
+    pub scopes_supported: Vec<String>,
+}
+
+/// `[teams.<team>]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamConfig {
+    /// The department (`[departments.<dept>]`) the team belongs to.
+    pub department: Option<String>,
+    /// Users who are admins of this team.
+    #[serde(default)]
+    pub admins: Vec<String>,
+    /// `[teams.<team>.policy]`: what the team's callers may do.
+    #[serde(default)]
+    pub policy: TeamRulesConfig,
+}
+
+/// `[teams.<team>.policy]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TeamRulesConfig {
+    /// If not empty, only these tools or toolsets (connector ids and kinds, `note`, `context`,
+    /// `delegate`) may be called.
+    pub allow_tools: Vec<String>,
+    /// Tools or toolsets the team may never call.
+    pub deny_tools: Vec<String>,
+    /// Whether tools that are not read-only may be called (default true).
+    pub writes: bool,
+    /// The models `delegate` may use for this team, by catalog id.
+    pub models: Option<Vec<String>>,
+    /// The tiers `delegate` may use for this team.
+    pub tiers: Option<Vec<String>>,
+    /// Whether the team's callers may name a model (default: `[delegate]`'s setting).
+    pub model_override: Option<bool>,
+}
+
+impl Default for TeamRulesConfig {
+    fn default() -> Self {
+        TeamRulesConfig {
+            allow_tools: Vec::new(),
+            deny_tools: Vec::new(),
+            writes: true,
+            models: None,
+            tiers: None,
+            model_override: None,
+        }
+    }
+}
+
+/// `[departments.<dept>]`: a cost centre teams belong to.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentConfig {
+    /// A display name.
+    pub name: Option<String>,
+    /// What the department is.
+    pub description: Option<String>,
 }

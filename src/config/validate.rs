@@ -150,6 +150,7 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
         ));
     }
     validate_delegation(config, &mut issues);
+    super::governance::validate(config, &mut issues);
     let kinds: Vec<&str> = config
         .connectors
         .values()

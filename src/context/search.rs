@@ -84,6 +84,8 @@ pub async fn run(
         .connectors()
         .iter()
         .filter(|c| c.searchable())
+        // Sources the caller's team may not read are not searched (nor offered).
+        .filter(|c| registry.source_allowed(&ctx.identity, c.as_ref()).is_ok())
         .cloned()
         .collect();
     let chosen: Vec<Arc<dyn Connector>> = match &params.sources {

@@ -169,6 +169,33 @@ impl Policy {
             .unwrap_or(self.allow_model_override)
     }
 
+    /// The team rule (`[teams.<team>.policy] models` or `tiers`) that keeps `team` from a model
+    /// of `tier`, if one does.
+    pub fn team_rule_refusing(
+        &self,
+        team: Option<&str>,
+        model: &str,
+        tier: &str,
+    ) -> Option<String> {
+        let team_name = team?;
+        let policy = self.teams.get(team_name)?;
+        if let Some(models) = &policy.only_models
+            && !models.iter().any(|m| m == model)
+        {
+            return Some(format!(
+                "teams.{team_name}.policy.models does not contain {model:?}"
+            ));
+        }
+        if let Some(tiers) = &policy.only_tiers
+            && !tiers.iter().any(|t| t == tier)
+        {
+            return Some(format!(
+                "teams.{team_name}.policy.tiers does not contain {tier:?} (its tier)"
+            ));
+        }
+        None
+    }
+
     /// Whether `team`'s policy denies `model`.
     pub fn denied_for_team(&self, team: Option<&str>, model: &str) -> bool {
         team.and_then(|team| self.teams.get(team))

@@ -415,6 +415,12 @@ impl Router<'_> {
                 request.team.as_deref().unwrap_or_default()
             ));
         }
+        if let Some(rule) =
+            self.policy
+                .team_rule_refusing(request.team.as_deref(), &model.id, &model.tier)
+        {
+            return Err(format!("refused by {rule}"));
+        }
         let needed = request.input_tokens + request.max_output_tokens.min(model.max_output);
         if needed > model.context_window {
             return Err(format!(

@@ -23,6 +23,7 @@ use switchyard_core::{CallContext, ConnectorError, Identity, ProgressSink, Respo
 use super::conformance::Fixtures;
 use super::sampling::{self, ClientModel};
 use super::{convert, prompts};
+use crate::governance::{Caller, Denial, Governance};
 use crate::registry::{CallExtras, DispatchError, Registry};
 
 /// What the server says about itself.
@@ -46,11 +47,18 @@ pub struct SwitchyardServer {
     identity: Identity,
     call_timeout: Duration,
     fixtures: Option<Arc<Fixtures>>,
+    governance: Governance,
 }
 
 impl SwitchyardServer {
-    /// A server over `registry`, calling tools as `identity` with `call_timeout` each.
-    pub fn new(registry: Arc<Registry>, identity: Identity, call_timeout: Duration) -> Self {
+    /// A server over `registry`, calling tools as `identity` (unless a request carries an
+    /// authenticated caller) with `call_timeout` each, under `governance`'s team policies.
+    pub fn new(
+        registry: Arc<Registry>,
+        identity: Identity,
+        call_timeout: Duration,
+        governance: Governance,
+    ) -> Self {
         let tools = registry
             .tools()
             .iter()
@@ -62,7 +70,51 @@ impl SwitchyardServer {
             identity,
             call_timeout,
             fixtures: None,
+            governance,
         }
+    }
+
+    /// The same server calling as `identity` when a request carries no caller (a legacy SSE
+    /// session bound to the identity that opened it).
+    pub fn with_identity(mut self, identity: Identity) -> Self {
+        self.identity = identity;
+        self
+    }
+
+    /// The governance (policies, audit) of this server.
+    pub fn governance(&self) -> &Governance {
+        &self.governance
+    }
+
+    /// Who sent a request: the caller the HTTP auth layer put into the request's extensions
+    /// (rmcp copies the HTTP request parts into the MCP request's), else this server's identity.
+    fn caller(&self, context: &RequestContext<RoleServer>) -> Identity {
+        context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Caller>())
+            .map(|caller| caller.identity.clone())
+            .unwrap_or_else(|| self.identity.clone())
+    }
+
+    /// Whether `identity` may call the registry tool `name` (tools outside the registry,
+    /// the conformance fixtures, are not governed).
+    fn permitted(&self, identity: &Identity, name: &str) -> Result<(), Denial> {
+        match self.registry.tool(name) {
+            Some(entry) => self
+                .governance
+                .check(identity, &entry.spec, &entry.toolsets),
+            None => Ok(()),
+        }
+    }
+
+    /// The tools `identity` may call, as `tools/list` shows them to it.
+    pub fn tools_for(&self, identity: &Identity) -> Vec<Tool> {
+        self.tools
+            .iter()
+            .filter(|tool| self.permitted(identity, &tool.name).is_ok())
+            .cloned()
+            .collect()
     }
 
     /// Mount the conformance-suite fixtures (tools, resources and prompts named `test_*`).
@@ -75,9 +127,19 @@ impl SwitchyardServer {
         self
     }
 
-    /// The published registry tools, as prompts see them.
-    fn available(&self) -> prompts::Available<'_> {
-        prompts::Available::new(self.registry.tools().iter().map(|t| t.spec.name.as_str()))
+    /// The registry tools `identity` may call, as prompts see them.
+    fn available(&self, identity: &Identity) -> prompts::Available<'_> {
+        prompts::Available::new(
+            self.registry
+                .tools()
+                .iter()
+                .filter(|t| {
+                    self.governance
+                        .check(identity, &t.spec, &t.toolsets)
+                        .is_ok()
+                })
+                .map(|t| t.spec.name.as_str()),
+        )
     }
 
     /// The tools as `tools/list` publishes them.
@@ -90,8 +152,13 @@ impl SwitchyardServer {
         &self.registry
     }
 
-    fn call_context(&self, context: &RequestContext<RoleServer>, timeout: Duration) -> CallContext {
-        let mut ctx = CallContext::new(self.identity.clone(), timeout, ResponseBudget::default());
+    fn call_context(
+        &self,
+        context: &RequestContext<RoleServer>,
+        identity: Identity,
+        timeout: Duration,
+    ) -> CallContext {
+        let mut ctx = CallContext::new(identity, timeout, ResponseBudget::default());
         ctx.cancel = context.ct.child_token();
         if let Some(token) = context.meta.get_progress_token() {
             ctx.progress = Arc::new(PeerProgress::new(context.peer.clone(), token));
@@ -106,6 +173,25 @@ impl SwitchyardServer {
         context: &RequestContext<RoleServer>,
         retry: Option<(&serde_json::Map<String, Value>, Option<&str>)>,
     ) -> Result<CallToolResponse, McpError> {
+        let identity = self.caller(context);
+        if let Err(denial) = self.permitted(&identity, name) {
+            tracing::info!(tool = %name, user = %identity.user, outcome = "policy_denied", rule = %denial.rule, "tool call refused");
+            self.governance
+                .audit(
+                    &identity,
+                    "policy_denied",
+                    &format!("{name}: {}", denial.rule),
+                )
+                .await;
+            let text = format!(
+                "{name} refused by policy: {}\nwhat to try: use a tool that tools/list shows you, or ask an admin of your team to change the policy",
+                denial.rule
+            );
+            return Ok(
+                rmcp::model::CallToolResult::error(vec![rmcp::model::ContentBlock::text(text)])
+                    .into(),
+            );
+        }
         let client = ClientModel::for_request(
             context,
             retry.map(|(responses, _)| responses),
@@ -117,7 +203,7 @@ impl SwitchyardServer {
             client_model: client.provider(),
         };
         let (timeout, setting) = self.registry.call_timeout(name, self.call_timeout);
-        let ctx = self.call_context(context, timeout);
+        let ctx = self.call_context(context, identity, timeout);
         let started = Instant::now();
         let cancel = ctx.cancel.clone();
         let call = self.registry.call_with(name, args, ctx, &extras);
@@ -225,9 +311,11 @@ impl ServerHandler for SwitchyardServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items((*self.tools).clone()))
+        Ok(ListToolsResult::with_all_items(
+            self.tools_for(&self.caller(&context)),
+        ))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -312,7 +400,27 @@ impl ServerHandler for SwitchyardServer {
                 None,
             ));
         }
-        let ctx = self.call_context(&context, self.call_timeout);
+        let identity = self.caller(&context);
+        if let Some(scheme) = request.uri.split_once("://").map(|(scheme, _)| scheme)
+            && let Some(connector) = self.registry.connectors().iter().find(|c| c.id() == scheme)
+            && let Err(denial) = self.registry.source_allowed(&identity, connector.as_ref())
+        {
+            self.governance
+                .audit(
+                    &identity,
+                    "policy_denied",
+                    &format!("resources/read {scheme}: {}", denial.rule),
+                )
+                .await;
+            return Err(McpError::invalid_params(
+                format!(
+                    "reading {scheme}:// items is refused by policy: {}",
+                    denial.rule
+                ),
+                None,
+            ));
+        }
+        let ctx = self.call_context(&context, identity, self.call_timeout);
         match self.registry.read(&request.uri, &ctx).await {
             Ok(output) => {
                 Ok(ReadResourceResult::new(vec![convert::contents(&request.uri, output)]).into())
@@ -334,9 +442,9 @@ impl ServerHandler for SwitchyardServer {
     async fn list_prompts(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, McpError> {
-        let mut list = prompts::list(&self.available());
+        let mut list = prompts::list(&self.available(&self.caller(&context)));
         if let Some(fixtures) = &self.fixtures {
             list.extend(fixtures.prompts());
         }
@@ -361,9 +469,13 @@ impl ServerHandler for SwitchyardServer {
             };
             arguments.insert(key, text);
         }
-        prompts::get(&request.name, &arguments, &self.available())
-            .map(Into::into)
-            .map_err(|err| McpError::invalid_params(err.to_string(), None))
+        prompts::get(
+            &request.name,
+            &arguments,
+            &self.available(&self.caller(&context)),
+        )
+        .map(Into::into)
+        .map_err(|err| McpError::invalid_params(err.to_string(), None))
     }
 
     async fn complete(

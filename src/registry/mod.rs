@@ -26,6 +26,7 @@ use crate::context;
 use crate::delegate;
 use crate::delegate::provider::Provider;
 use crate::delegate::service::Delegation;
+use crate::governance::{Denial, Governance};
 
 pub use policy::ToolPolicy;
 
@@ -56,6 +57,9 @@ pub struct RegistryOptions {
     pub data_classes: HashMap<String, DataClass>,
     /// The delegation service, when delegation is enabled.
     pub delegation: Option<Arc<Delegation>>,
+    /// Team policies: which sources `read_context`, `search_context` and delegation context
+    /// may reach for a caller.
+    pub governance: Governance,
 }
 
 /// What one call brings from its session besides the context (today: the client's own model,
@@ -75,6 +79,9 @@ pub struct ToolEntry {
     pub route: Route,
     /// Its response budget.
     pub budget: ResponseBudget,
+    /// The toolsets it belongs to (connector ids and kind, `note`/`notes`, `context`,
+    /// `delegate`), as policies name them.
+    pub toolsets: Vec<String>,
 }
 
 /// Why a call could not be dispatched at all (a protocol error, not a tool error).
@@ -141,6 +148,7 @@ pub struct Registry {
     search_timeout: Duration,
     data_classes: HashMap<String, DataClass>,
     delegation: Option<Arc<Delegation>>,
+    governance: Governance,
 }
 
 impl std::fmt::Debug for Registry {
@@ -186,10 +194,16 @@ impl Registry {
                 .collect();
             if policy.publishes(&spec, &toolsets) {
                 let budget = budget_for(&spec.name);
+                let mut toolsets: Vec<String> = toolsets.iter().map(|t| (*t).to_owned()).collect();
+                toolsets.dedup();
+                if toolsets.iter().any(|t| t == crate::notes::NOTES_ID) {
+                    toolsets.push("notes".to_owned());
+                }
                 entries.push(ToolEntry {
                     spec,
                     route: Route::Connector(group),
                     budget,
+                    toolsets,
                 });
             }
         }
@@ -221,6 +235,7 @@ impl Registry {
                     spec,
                     route,
                     budget,
+                    toolsets: vec![toolset.to_owned()],
                 });
             }
         }
@@ -241,6 +256,7 @@ impl Registry {
             search_timeout: options.search_timeout,
             data_classes: options.data_classes,
             delegation: options.delegation,
+            governance: options.governance,
         }
     }
 
@@ -326,7 +342,22 @@ impl Registry {
         Ok(result.map(|output| output.redact_secrets().enforce_budget(&entry.budget, hint)))
     }
 
-    /// Read an item by URI from the connector whose id is the URI's scheme.
+    /// Whether `identity`'s team policy lets it read items of `connector` (its id and kind
+    /// are the toolsets policies name).
+    pub fn source_allowed(
+        &self,
+        identity: &switchyard_core::Identity,
+        connector: &dyn Connector,
+    ) -> Result<(), Denial> {
+        let mut toolsets = vec![connector.id().to_owned(), connector.kind().to_owned()];
+        if connector.id() == crate::notes::NOTES_ID {
+            toolsets.push("notes".to_owned());
+        }
+        self.governance.check_source(identity, &toolsets)
+    }
+
+    /// Read an item by URI from the connector whose id is the URI's scheme, if the caller's
+    /// team may read that source.
     pub async fn read(&self, uri: &str, ctx: &CallContext) -> Result<ToolOutput, ConnectorError> {
         let parsed = ItemUri::parse(uri)?;
         let connector = self.by_scheme.get(parsed.scheme()).ok_or_else(|| {
@@ -338,6 +369,20 @@ impl Registry {
                 known.join(", ")
             ))
         })?;
+        if let Err(denial) = self.source_allowed(&ctx.identity, connector.as_ref()) {
+            self.governance
+                .audit(
+                    &ctx.identity,
+                    "policy_denied",
+                    &format!("read {}://: {}", parsed.scheme(), denial.rule),
+                )
+                .await;
+            return Err(ConnectorError::Forbidden(format!(
+                "reading {}:// items is refused by policy: {}",
+                parsed.scheme(),
+                denial.rule
+            )));
+        }
         // Redacted here, so a delegation's context never carries a secret to a model either.
         connector.read(&parsed, ctx).await.map(|output| {
             output

@@ -8,10 +8,14 @@
 //! | `postgres.rs` | connecting to PostgreSQL, its migrations (`migrations/postgres/`) |
 //! | `notes.rs` | notes: types and the queries both backends share; `notes/` the ones they don't |
 //! | `scorecards.rs` | `switchyard eval` scorecards |
+//! | `keys.rs` | API keys (hashed) for HTTP authentication |
+//! | `audit.rs` | the audit log of governance decisions |
 //!
 //! Queries shared by both backends are written once with `$1`-style parameters (SQLite
 //! accepts them too) and run through [`with_pool!`], which compiles the code once per backend.
 
+pub mod audit;
+pub mod keys;
 pub mod notes;
 mod postgres;
 pub mod scorecards;
@@ -24,6 +28,8 @@ use std::path::{Path, PathBuf};
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 
+pub use audit::{AuditRecord, AuditStore};
+pub use keys::{ApiKey, KeyStore, KeyUnusable, NewApiKey};
 pub use notes::{NewNote, Note, NoteFilter, NotesStore};
 pub use scorecards::ScorecardStore;
 pub use target::{StoreTarget, TargetError};
@@ -172,6 +178,16 @@ impl Store {
     /// The scorecards in this store.
     pub fn scorecards(&self) -> ScorecardStore {
         ScorecardStore::new(self.backend.clone())
+    }
+
+    /// The API keys in this store.
+    pub fn keys(&self) -> KeyStore {
+        KeyStore::new(self.backend.clone())
+    }
+
+    /// The audit log in this store.
+    pub fn audit(&self) -> AuditStore {
+        AuditStore::new(self.backend.clone())
     }
 
     /// Where the data is: the file, or the database URL without its password.

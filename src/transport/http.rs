@@ -1,27 +1,33 @@
 //! The HTTP server: Streamable HTTP at `/mcp` (both protocol eras, through rmcp), the legacy
 //! SSE pair at `/sse` + `/message`, and `/healthz`; Host and Origin checked on every route.
 //!
-//! Until authentication exists, only loopback addresses may be bound: anyone who can reach
-//! the port could otherwise read every configured source.
+//! Every route passes the auth layer (`governance::auth`), which puts the caller into the
+//! request or answers 401; `/.well-known/oauth-protected-resource` serves RFC 9728 metadata
+//! and `/admin/keys` lists API keys to admins. Without `[auth]` only loopback addresses may be
+//! bound: anyone who can reach the port could otherwise read every configured source.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt as _;
+use axum::{Extension, Router};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::guard::{self, Guard};
+use super::owners::{self, SessionOwners};
 use super::sse::{self, SseSessions};
+use crate::governance::metadata::{self, WELL_KNOWN};
+use crate::governance::{Authenticator, Caller, admin, auth};
 use crate::mcp::{SERVER_NAME, SERVER_VERSION, SwitchyardServer};
+use crate::store::KeyStore;
 
 /// How the HTTP server is set up.
 #[derive(Debug, Clone)]
@@ -34,6 +40,10 @@ pub struct HttpOptions {
     pub session_idle: Duration,
     /// Largest accepted request body.
     pub max_request_bytes: usize,
+    /// Who callers are: the local identity, or API keys and JWTs when `[auth]` is set.
+    pub auth: Arc<Authenticator>,
+    /// The API keys, for `GET /admin/keys`.
+    pub keys: Option<KeyStore>,
 }
 
 /// Why the HTTP server could not run.
@@ -41,9 +51,9 @@ pub struct HttpOptions {
 pub enum HttpError {
     /// The address is not a loopback address and no authentication is configured.
     #[error(
-        "refusing to listen on {0}: it is not a loopback address, and Switchyard has no authentication configured yet, \
-         so anyone who can reach the port could read every configured source. Listen on 127.0.0.1:<port> (or [::1]) and \
-         put an authenticating proxy in front for remote access"
+        "refusing to listen on {0}: it is not a loopback address and no [auth] section is configured, \
+         so anyone who can reach the port could read every configured source. Add [auth] (API keys from \
+         `switchyard keys create`, or [auth.jwt]) or listen on 127.0.0.1:<port> (or [::1])"
     )]
     NotLoopback(SocketAddr),
     /// The address could not be parsed.
@@ -92,11 +102,17 @@ pub fn router(
         .with_cancellation_token(shutdown.child_token())
         .with_max_request_body_bytes(options.max_request_bytes);
     let factory_server = server.clone();
-    let streamable = StreamableHttpService::new(
-        move || Ok(factory_server.clone()),
-        Arc::new(sessions),
-        config,
-    );
+    let sessions = Arc::new(sessions);
+    let owners = Arc::new(SessionOwners::new(Arc::clone(&sessions)));
+    let streamable =
+        StreamableHttpService::new(move || Ok(factory_server.clone()), sessions, config);
+    let streamable =
+        Router::new()
+            .fallback_service(streamable)
+            .layer(axum::middleware::from_fn_with_state(
+                owners,
+                owners::enforce,
+            ));
     let sse_sessions = SseSessions::new(server.clone(), shutdown);
     let guard = Arc::new(Guard::new(
         bound,
@@ -109,26 +125,40 @@ pub fn router(
         .with_state(sse_sessions);
     let health = Router::new()
         .route("/healthz", get(healthz))
-        .with_state(server);
+        .with_state((server, options.auth.enabled()));
+    let well_known = Router::new()
+        .route(WELL_KNOWN, get(metadata::serve))
+        .route(&format!("{WELL_KNOWN}/mcp"), get(metadata::serve))
+        .with_state(Arc::clone(&options.auth));
+    let admin = Router::new()
+        .route("/admin/keys", get(admin::list_keys))
+        .with_state(options.keys.clone());
     Router::new()
         .nest_service("/mcp", streamable)
         .merge(legacy)
         .merge(health)
+        .merge(well_known)
+        .merge(admin)
         .layer(axum::extract::DefaultBodyLimit::max(
             options.max_request_bytes,
         ))
         .layer(axum::middleware::from_fn(mcp_status_fixes))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&options.auth),
+            auth::layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
 }
 
-/// Bind `addr` (loopback only) and serve until `shutdown` is cancelled.
+/// Bind `addr` (loopback only unless authentication is on) and serve until `shutdown` is
+/// cancelled.
 pub async fn serve(
     server: SwitchyardServer,
     addr: SocketAddr,
     options: HttpOptions,
     shutdown: CancellationToken,
 ) -> Result<(), HttpError> {
-    if !addr.ip().is_loopback() {
+    if !addr.ip().is_loopback() && !options.auth.enabled() {
         return Err(HttpError::NotLoopback(addr));
     }
     let listener = tokio::net::TcpListener::bind(addr)
@@ -199,8 +229,19 @@ async fn mcp_status_fixes(
     response
 }
 
-/// `GET /healthz`: the server's name and version and each connector's check.
-async fn healthz(State(server): State<SwitchyardServer>) -> impl IntoResponse {
+/// `GET /healthz`: the server's name and version and each connector's check. With
+/// authentication on, a caller without a valid token gets only the status and version (the
+/// connector details name repositories and hosts).
+async fn healthz(
+    State((server, auth_on)): State<(SwitchyardServer, bool)>,
+    caller: Option<Extension<Caller>>,
+) -> impl IntoResponse {
+    if auth_on && caller.is_none() {
+        return (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "name": SERVER_NAME, "version": SERVER_VERSION})),
+        );
+    }
     let reports = server.registry().check_all().await;
     let healthy = reports.iter().all(|(_, _, report)| report.ok);
     let connectors: Vec<_> = reports

@@ -3,6 +3,9 @@
 //! answered on the stream. rmcp no longer ships this, so each SSE connection is bridged to the
 //! same `SwitchyardServer` through a [`ChannelTransport`].
 //!
+//! A session is bound to the caller that opened it: it calls tools as that identity, and a
+//! `POST /message` from another identity is refused (403).
+//!
 //! A session lives exactly as long as its stream: there is no idle timeout while the client is
 //! connected (keep-alive comments every 15 s keep proxies from closing it), and closing the
 //! stream ends the session.
@@ -12,6 +15,7 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -24,16 +28,23 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::channel::{ChannelTransport, parse_incoming};
+use crate::governance::Caller;
 use crate::mcp::SwitchyardServer;
 
 /// The interval of keep-alive comments on an idle stream.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+/// One open session: where its messages go and who opened it.
+struct Session {
+    sender: mpsc::Sender<ClientJsonRpcMessage>,
+    owner: Option<switchyard_core::Identity>,
+}
+
 /// Open legacy sessions, by id.
 #[derive(Clone)]
 pub struct SseSessions {
     server: SwitchyardServer,
-    sessions: Arc<Mutex<HashMap<String, mpsc::Sender<ClientJsonRpcMessage>>>>,
+    sessions: Arc<Mutex<HashMap<String, Session>>>,
     shutdown: CancellationToken,
 }
 
@@ -57,14 +68,28 @@ impl SseSessions {
         self.len() == 0
     }
 
-    fn insert(&self, id: String, sender: mpsc::Sender<ClientJsonRpcMessage>) {
+    fn insert(
+        &self,
+        id: String,
+        sender: mpsc::Sender<ClientJsonRpcMessage>,
+        owner: Option<switchyard_core::Identity>,
+    ) {
         if let Ok(mut sessions) = self.sessions.lock() {
-            sessions.insert(id, sender);
+            sessions.insert(id, Session { sender, owner });
         }
     }
 
-    fn sender(&self, id: &str) -> Option<mpsc::Sender<ClientJsonRpcMessage>> {
-        self.sessions.lock().ok().and_then(|s| s.get(id).cloned())
+    fn sender(
+        &self,
+        id: &str,
+    ) -> Option<(
+        mpsc::Sender<ClientJsonRpcMessage>,
+        Option<switchyard_core::Identity>,
+    )> {
+        self.sessions
+            .lock()
+            .ok()
+            .and_then(|s| s.get(id).map(|s| (s.sender.clone(), s.owner.clone())))
     }
 
     fn remove(&self, id: &str) {
@@ -92,13 +117,18 @@ impl Drop for SessionGuard {
 /// `GET /sse`: open a session and stream its messages.
 pub async fn open(
     State(sessions): State<SseSessions>,
+    caller: Option<Extension<Caller>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let (in_tx, in_rx) = mpsc::channel(64);
     let (out_tx, out_rx) = mpsc::channel::<String>(64);
-    sessions.insert(id.clone(), in_tx);
+    let owner = caller.map(|Extension(caller)| caller.identity);
+    sessions.insert(id.clone(), in_tx, owner.clone());
     let cancel = sessions.shutdown.child_token();
-    let server = sessions.server.clone();
+    let server = match owner {
+        Some(identity) => sessions.server.clone().with_identity(identity),
+        None => sessions.server.clone(),
+    };
     let session_cancel = cancel.clone();
     let session_id = id.clone();
     tokio::spawn(async move {
@@ -158,6 +188,7 @@ pub struct MessageQuery {
 pub async fn post(
     State(sessions): State<SseSessions>,
     Query(query): Query<MessageQuery>,
+    caller: Option<Extension<Caller>>,
     body: String,
 ) -> Response {
     let Some(id) = query.session_id else {
@@ -167,13 +198,22 @@ pub async fn post(
         )
             .into_response();
     };
-    let Some(sender) = sessions.sender(&id) else {
+    let Some((sender, owner)) = sessions.sender(&id) else {
         return (
             StatusCode::NOT_FOUND,
             "unknown or closed session; open a new stream with GET /sse",
         )
             .into_response();
     };
+    let sender_identity = caller.map(|Extension(caller)| caller.identity);
+    if owner != sender_identity {
+        tracing::warn!(session = %id, "refused a message from another identity than the session's");
+        return (
+            StatusCode::FORBIDDEN,
+            "this session was opened by another identity; open your own stream with GET /sse",
+        )
+            .into_response();
+    }
     match parse_incoming(&body) {
         Ok(message) => match sender.send(message).await {
             Ok(()) => StatusCode::ACCEPTED.into_response(),

@@ -15,6 +15,7 @@ mod tests {
             repos: Vec::new(),
             data_dir: Some(data.to_path_buf()),
             conformance,
+            needs_store: false,
         };
         App::build(
             Loaded::from_config(config, ConfigSource::Embedded),

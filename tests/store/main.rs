@@ -7,6 +7,7 @@
 //! | `fixture.rs` | a temporary SQLite directory or PostgreSQL database per test |
 //! | `notes.rs` | notes: add, get, list and its filters, delete, search |
 //! | `scorecards.rs` | scorecards: upsert and list |
+//! | `keys.rs` | API keys (hashed) and the audit log |
 //! | `sharing.rs` | two handles on one database, concurrent migrations, locations |
 
 #![expect(
@@ -15,6 +16,7 @@
 )]
 
 mod fixture;
+mod keys;
 mod notes;
 mod scorecards;
 mod sharing;
