@@ -8,12 +8,18 @@
 //! | `postgres.rs` | connecting to PostgreSQL, its migrations (`migrations/postgres/`) |
 //! | `notes.rs` | notes: types and the queries both backends share; `notes/` the ones they don't |
 //! | `scorecards.rs` | `switchyard eval` scorecards |
+//! | `ledger.rs` | the usage ledger, its report, the governance audit log |
+//! | `budgets.rs` | budget usage: atomic reservation and settlement |
+//! | `quotas.rs` | fixed-window quota counters |
 //!
 //! Queries shared by both backends are written once with `$1`-style parameters (SQLite
 //! accepts them too) and run through [`with_pool!`], which compiles the code once per backend.
 
+pub mod budgets;
+pub mod ledger;
 pub mod notes;
 mod postgres;
+pub mod quotas;
 pub mod scorecards;
 mod sqlite;
 pub mod target;
@@ -172,6 +178,21 @@ impl Store {
     /// The scorecards in this store.
     pub fn scorecards(&self) -> ScorecardStore {
         ScorecardStore::new(self.backend.clone())
+    }
+
+    /// The usage ledger and the audit log.
+    pub fn ledger(&self) -> ledger::LedgerStore {
+        ledger::LedgerStore::new(self.backend.clone())
+    }
+
+    /// Budget usage.
+    pub fn budgets(&self) -> budgets::BudgetStore {
+        budgets::BudgetStore::new(self.backend.clone())
+    }
+
+    /// Quota counters.
+    pub fn quotas(&self) -> quotas::QuotaStore {
+        quotas::QuotaStore::new(self.backend.clone())
     }
 
     /// Where the data is: the file, or the database URL without its password.

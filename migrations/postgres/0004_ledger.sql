@@ -1,0 +1,55 @@
+-- Governance: the usage ledger, budget usage per period, quota counters and the audit log of
+-- denials. Amounts are integer micro-dollars; times are Unix milliseconds (UTC).
+
+-- One row per tool call and per delegation, written before the answer is sent.
+CREATE TABLE ledger (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at_ms           BIGINT  NOT NULL,
+    user_name       TEXT    NOT NULL,
+    team            TEXT,
+    department      TEXT,
+    tool            TEXT    NOT NULL,
+    instance        TEXT,
+    task            TEXT,
+    model           TEXT,
+    input_tokens    BIGINT  NOT NULL DEFAULT 0,
+    output_tokens   BIGINT  NOT NULL DEFAULT 0,
+    cached_tokens   BIGINT  NOT NULL DEFAULT 0,
+    cost_micros     BIGINT  NOT NULL DEFAULT 0,
+    baseline_micros BIGINT,
+    latency_ms      BIGINT  NOT NULL,
+    outcome         TEXT    NOT NULL,
+    bytes           BIGINT  NOT NULL,
+    truncated       BIGINT  NOT NULL
+);
+CREATE INDEX ledger_at ON ledger (at_ms);
+
+-- Spend per budget and period: `reserved` holds estimates of calls in flight, `spent` what
+-- settled calls cost. A reservation passes only while spent + reserved + estimate <= hard.
+CREATE TABLE budget_usage (
+    scope          TEXT    NOT NULL,
+    name           TEXT    NOT NULL,
+    period_start   BIGINT  NOT NULL,
+    spent_micros   BIGINT  NOT NULL DEFAULT 0,
+    reserved_micros BIGINT  NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, name, period_start)
+);
+
+-- Fixed-window counters of quotas: one row per key and window.
+CREATE TABLE quota_counters (
+    key          TEXT    NOT NULL,
+    window_start BIGINT  NOT NULL,
+    count        BIGINT  NOT NULL,
+    PRIMARY KEY (key, window_start)
+);
+
+-- Denials (quota, budget). Named governance_audit until it merges with audit_log.
+CREATE TABLE governance_audit (
+    id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at_ms     BIGINT  NOT NULL,
+    user_name TEXT    NOT NULL,
+    team      TEXT,
+    event     TEXT    NOT NULL,
+    detail    TEXT    NOT NULL
+);
+CREATE INDEX governance_audit_at ON governance_audit (at_ms);
