@@ -104,9 +104,11 @@ pub fn parse_lenient(text: &str) -> Result<(Config, Vec<ConfigIssue>), ConfigErr
             "providers" => providers(value, &mut issues, &mut config),
             "models" => entries(&key, value, &mut issues, &mut config.models),
             "delegate" => section(&key, value, &mut issues, &mut config.delegate),
+            "quotas" => section(&key, value, &mut issues, &mut config.quotas),
+            "budgets" => section(&key, value, &mut issues, &mut config.budgets),
             other => issues.push(ConfigIssue::new(
                 other,
-                "unknown section; expected one of identity, server, data, store, response, tools, notes, logging, connectors, providers, models, delegate",
+                "unknown section; expected one of identity, server, data, store, response, tools, notes, logging, connectors, providers, models, delegate, quotas, budgets",
             )),
         }
     }

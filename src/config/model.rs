@@ -39,6 +39,10 @@ pub struct Config {
     pub models: BTreeMap<String, ModelConfig>,
     /// `[delegate]`: routing policy.
     pub delegate: DelegateConfig,
+    /// `[quotas]`: request and token quotas per user and team.
+    pub quotas: super::governance::QuotasConfig,
+    /// `[budgets]`: spending limits per team and department.
+    pub budgets: super::governance::BudgetsConfig,
 }
 
 /// `[identity]`.
