@@ -19,6 +19,8 @@ use crate::delegate::accounting::RecordingHook;
 use crate::delegate::catalog::Catalog;
 use crate::delegate::provider::build::{DISCOVERY_TIMEOUT, build_providers, discover_local};
 use crate::delegate::service::{Delegation, Discover, LocalServer};
+use crate::governance::Governance;
+use crate::governance::clock::Clock;
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
 use crate::registry::{Registry, RegistryOptions};
@@ -185,6 +187,9 @@ impl App {
         {
             connectors.push(Arc::new(NotesConnector::new(store.notes())));
         }
+        let governance = store
+            .as_ref()
+            .map(|store| Arc::new(Governance::new(&config, store, Clock::default())));
         let delegation = match delegation_parts {
             Some((catalog, providers)) => {
                 // Zero config: with no provider configured, local servers on their default
@@ -195,7 +200,10 @@ impl App {
                     catalog,
                     providers,
                     store.clone(),
-                    Arc::new(RecordingHook::default()),
+                    match &governance {
+                        Some(governance) => governance.cost_hook(),
+                        None => Arc::new(RecordingHook::default()),
+                    },
                     discover,
                 );
                 delegation.load_scorecards().await;
@@ -212,8 +220,21 @@ impl App {
                 search_timeout: Duration::from_secs(config.server.search_timeout_secs),
                 data_classes: data_classes(&config),
                 delegation: delegation.clone(),
+                governance: governance.clone(),
             },
         ));
+        if let Some(governance) = &governance {
+            governance.metrics().set_known(
+                registry.tools().iter().map(|t| t.spec.name.clone()),
+                registry.connectors().iter().map(|c| c.id().to_owned()),
+                delegation.iter().flat_map(|d| {
+                    d.catalog()
+                        .models()
+                        .map(|m| m.id.clone())
+                        .collect::<Vec<_>>()
+                }),
+            );
+        }
         let identity = identity(&config);
         Ok(App {
             source,
@@ -231,6 +252,11 @@ impl App {
     /// The delegation service, when `[delegate] enabled` (the default).
     pub fn delegation(&self) -> Option<&Arc<Delegation>> {
         self.delegation.as_ref()
+    }
+
+    /// Quotas, budgets, the ledger and metrics (when the application has a store).
+    pub fn governance(&self) -> Option<&Arc<Governance>> {
+        self.registry.governance()
     }
 
     /// The MCP server over this application's registry.

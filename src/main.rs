@@ -55,7 +55,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let format = cli.log_format.or(config_format).unwrap_or(LogFormat::Text);
     let default_level = match cli.command {
         Command::Serve(_) => "info,rmcp=warn",
-        Command::Check(_) | Command::Tools(_) | Command::Eval(_) | Command::Models(_) => "warn",
+        Command::Check(_)
+        | Command::Tools(_)
+        | Command::Eval(_)
+        | Command::Models(_)
+        | Command::Usage(_) => "warn",
     };
     switchyard::telemetry::init(
         cli.log_level.as_deref(),
@@ -107,6 +111,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             let mut stdout = std::io::stdout().lock();
             switchyard::cli::eval::run(delegation, &args, &mut stdout).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Usage(args) => {
+            let app = App::build(loaded, &args.sources.overrides(false)).await?;
+            let mut stdout = std::io::stdout().lock();
+            switchyard::cli::usage::run(
+                &app,
+                &args.by,
+                &args.since,
+                args.until.as_deref(),
+                &args.format,
+                &mut stdout,
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
     }

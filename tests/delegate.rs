@@ -255,6 +255,7 @@ fn build_world(providers: &[Arc<FakeProvider>], config: DelegateConfig) -> World
             search_timeout: std::time::Duration::from_secs(1),
             data_classes,
             delegation: Some(delegation),
+            governance: None,
         },
     );
     World { registry, hook }
@@ -581,6 +582,7 @@ async fn the_clients_own_model_serves_when_nothing_else_can() {
     let client = FakeProvider::new("client");
     let extras = CallExtras {
         client_model: Some(client.clone() as Arc<dyn Provider>),
+        ..CallExtras::default()
     };
     let output = world
         .registry

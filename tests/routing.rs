@@ -72,6 +72,7 @@ fn request(task: &str) -> RouteRequest {
         priorities: None,
         model: None,
         max_cost: None,
+        budget_pressure: None,
     }
 }
 

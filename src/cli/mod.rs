@@ -1,4 +1,4 @@
-//! The command line: `serve`, `check`, `tools`, `models`, `eval`.
+//! The command line: `serve`, `check`, `tools`, `models`, `eval`, `usage`.
 //!
 //! | file | role |
 //! |---|---|
@@ -8,12 +8,14 @@
 //! | `tools.rs` | `switchyard tools` |
 //! | `models.rs` | `switchyard models` |
 //! | `eval.rs` | `switchyard eval` |
+//! | `usage.rs` | `switchyard usage` |
 
 pub mod check;
 pub mod eval;
 pub mod models;
 pub mod serve;
 pub mod tools;
+pub mod usage;
 
 use std::path::PathBuf;
 
@@ -82,6 +84,28 @@ pub enum Command {
     /// per task and model (pass rate, p50 latency, mean cost) for routing to read. Exits
     /// non-zero when a model answers no case of a task.
     Eval(EvalArgs),
+    /// The chargeback report from the usage ledger: cost, calls, tokens and savings against
+    /// the baseline model, grouped by department, team, user, model, task or tool.
+    Usage(UsageArgs),
+}
+
+/// `usage` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct UsageArgs {
+    /// Group by department, team, user, model, task or tool.
+    #[arg(long, default_value = "team", value_parser = ["department", "team", "user", "model", "task", "tool"])]
+    pub by: String,
+    /// From: a duration back from now (90m, 12h, 30d, 2w) or a date (2026-07-01, RFC 3339).
+    #[arg(long, default_value = "30d", value_name = "WHEN")]
+    pub since: String,
+    /// To (exclusive; a bare date includes that day). Default: now.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Output format.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+    pub format: String,
+    #[command(flatten)]
+    pub sources: SourceArgs,
 }
 
 /// Where sources come from (shared by every command).

@@ -102,6 +102,7 @@ pub async fn prepare(
         priorities: ask.priorities,
         model: ask.model.clone(),
         max_cost: ask.max_cost,
+        budget_pressure: delegation.hook().pressure(&ctx.identity).await,
     };
     let available: HashSet<String> = providers.ids().map(str::to_owned).collect();
     let scorecards = delegation.scorecards();

@@ -1,5 +1,5 @@
 //! The HTTP server: Streamable HTTP at `/mcp` (both protocol eras, through rmcp), the legacy
-//! SSE pair at `/sse` + `/message`, and `/healthz`; Host and Origin checked on every route.
+//! SSE pair at `/sse` + `/message`, `/healthz`, and with a store `/usage` and `/metrics`; Host and Origin checked on every route.
 //!
 //! Until authentication exists, only loopback addresses may be bound: anyone who can reach
 //! the port could otherwise read every configured source.
@@ -107,18 +107,27 @@ pub fn router(
         .route("/sse", get(sse::open))
         .route("/message", post(sse::post))
         .with_state(sse_sessions);
+    let governance = server.registry().governance().cloned().map(|governance| {
+        Router::new()
+            .route("/usage", get(crate::governance::http::usage))
+            .route("/metrics", get(crate::governance::http::metrics))
+            .with_state(governance)
+    });
     let health = Router::new()
         .route("/healthz", get(healthz))
         .with_state(server);
-    Router::new()
+    let mut app = Router::new()
         .nest_service("/mcp", streamable)
         .merge(legacy)
-        .merge(health)
-        .layer(axum::extract::DefaultBodyLimit::max(
-            options.max_request_bytes,
-        ))
-        .layer(axum::middleware::from_fn(mcp_status_fixes))
-        .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
+        .merge(health);
+    if let Some(governance) = governance {
+        app = app.merge(governance);
+    }
+    app.layer(axum::extract::DefaultBodyLimit::max(
+        options.max_request_bytes,
+    ))
+    .layer(axum::middleware::from_fn(mcp_status_fixes))
+    .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
 }
 
 /// Bind `addr` (loopback only) and serve until `shutdown` is cancelled.
