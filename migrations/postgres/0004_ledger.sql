@@ -5,20 +5,20 @@
 CREATE TABLE ledger (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at_ms           BIGINT  NOT NULL,
-    user_name       TEXT    NOT NULL,
-    team            TEXT,
-    department      TEXT,
-    tool            TEXT    NOT NULL,
-    instance        TEXT,
-    task            TEXT,
-    model           TEXT,
+    user_name       TEXT COLLATE "C"    NOT NULL,
+    team            TEXT COLLATE "C",
+    department      TEXT COLLATE "C",
+    tool            TEXT COLLATE "C"    NOT NULL,
+    instance        TEXT COLLATE "C",
+    task            TEXT COLLATE "C",
+    model           TEXT COLLATE "C",
     input_tokens    BIGINT  NOT NULL DEFAULT 0,
     output_tokens   BIGINT  NOT NULL DEFAULT 0,
     cached_tokens   BIGINT  NOT NULL DEFAULT 0,
     cost_micros     BIGINT  NOT NULL DEFAULT 0,
     baseline_micros BIGINT,
     latency_ms      BIGINT  NOT NULL,
-    outcome         TEXT    NOT NULL,
+    outcome         TEXT COLLATE "C"    NOT NULL,
     bytes           BIGINT  NOT NULL,
     truncated       BIGINT  NOT NULL
 );
@@ -27,8 +27,8 @@ CREATE INDEX ledger_at ON ledger (at_ms);
 -- Spend per budget and period: `reserved` holds estimates of calls in flight, `spent` what
 -- settled calls cost. A reservation passes only while spent + reserved + estimate <= hard.
 CREATE TABLE budget_usage (
-    scope          TEXT    NOT NULL,
-    name           TEXT    NOT NULL,
+    scope          TEXT COLLATE "C"    NOT NULL,
+    name           TEXT COLLATE "C"    NOT NULL,
     period_start   BIGINT  NOT NULL,
     spent_micros   BIGINT  NOT NULL DEFAULT 0,
     reserved_micros BIGINT  NOT NULL DEFAULT 0,
@@ -37,7 +37,7 @@ CREATE TABLE budget_usage (
 
 -- Fixed-window counters of quotas: one row per key and window.
 CREATE TABLE quota_counters (
-    key          TEXT    NOT NULL,
+    key          TEXT COLLATE "C"    NOT NULL,
     window_start BIGINT  NOT NULL,
     count        BIGINT  NOT NULL,
     PRIMARY KEY (key, window_start)
@@ -47,9 +47,9 @@ CREATE TABLE quota_counters (
 CREATE TABLE governance_audit (
     id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at_ms     BIGINT  NOT NULL,
-    user_name TEXT    NOT NULL,
-    team      TEXT,
-    event     TEXT    NOT NULL,
+    user_name TEXT COLLATE "C"    NOT NULL,
+    team      TEXT COLLATE "C",
+    event     TEXT COLLATE "C"    NOT NULL,
     detail    TEXT    NOT NULL
 );
 CREATE INDEX governance_audit_at ON governance_audit (at_ms);

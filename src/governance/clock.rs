@@ -39,7 +39,7 @@ pub fn rfc3339(ms: i64) -> String {
 pub fn wait_text(ms: i64) -> String {
     let secs = (ms.max(0) + 999) / 1000;
     match secs {
-        s if s < 60 => format!("{s} s"),
+        s if s <= 120 => format!("{s} s"),
         s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
         s if s < 86_400 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
         s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),

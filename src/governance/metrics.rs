@@ -14,6 +14,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+/// The toolsets of the built-in tools, the "connector" of their calls.
+const BUILTIN_TOOLSETS: [&str; 3] = ["context", "delegate", "governance"];
+
 /// The value of a label outside the known set.
 pub const OTHER: &str = "other";
 
@@ -141,7 +144,10 @@ impl Metrics {
     ) {
         if let Ok(mut known) = self.known.write() {
             known.tools = tools.into_iter().collect();
-            known.connectors = connectors.into_iter().collect();
+            known.connectors = connectors
+                .into_iter()
+                .chain(BUILTIN_TOOLSETS.iter().map(|t| (*t).to_owned()))
+                .collect();
             known.models = models.into_iter().collect();
         }
     }

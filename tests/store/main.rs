@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `fixture.rs` | a temporary SQLite directory or PostgreSQL database per test |
 //! | `notes.rs` | notes: add, get, list and its filters, delete, search |
+//! | `governance.rs` | the ledger and its usage report, budget reservations, quota counters |
 //! | `scorecards.rs` | scorecards: upsert and list |
 //! | `sharing.rs` | two handles on one database, concurrent migrations, locations |
 
@@ -15,6 +16,7 @@
 )]
 
 mod fixture;
+mod governance;
 mod notes;
 mod scorecards;
 mod sharing;
