@@ -152,3 +152,53 @@ pub fn validate_governance(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::load::parse_lenient;
+
+    #[test]
+    fn quotas_and_budgets_parse_and_bad_values_are_named() {
+        let (config, issues) = parse_lenient(
+            r#"
+[quotas.default]
+tool_calls_per_minute_per_user = 60
+
+[quotas.teams.payments]
+tool_calls_per_minute = 0
+tokens_per_day = 1000000
+
+[budgets.teams.payments]
+period = "week"
+soft_usd = 50
+hard_usd = 40
+
+[budgets.departments.engineering]
+period = "month"
+"#,
+        )
+        .expect("parses");
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(
+            config.quotas.teams["payments"].tokens_per_day,
+            Some(1_000_000)
+        );
+        let issues = crate::config::validate::validate(&config);
+        let keys: Vec<&str> = issues.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "quotas.teams.payments.tool_calls_per_minute",
+                "budgets.teams.payments.soft_usd",
+                "budgets.departments.engineering",
+            ]
+        );
+        let (_, issues) = parse_lenient(
+            "[budgets.teams.x]
+period = \"year\"\nhard_usd = 1\n",
+        )
+        .expect("parses");
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].key.starts_with("budgets"), "{issues:?}");
+    }
+}

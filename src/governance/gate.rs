@@ -121,6 +121,11 @@ impl Governance {
         &self.ledger_store
     }
 
+    /// The group-commit ledger writer.
+    pub fn ledger_writer(&self) -> &LedgerWriter {
+        &self.ledger
+    }
+
     /// Count the call against the quotas, or refuse it (and say so in the audit log).
     pub async fn admit(&self, identity: &Identity, tool: &str) -> Result<(), ConnectorError> {
         if !self.quotas.any() {

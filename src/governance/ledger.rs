@@ -4,6 +4,9 @@
 //! calls a second are a few hundred transactions, and no call is answered before its row is
 //! durable.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use tokio::sync::{mpsc, oneshot};
 
 use crate::store::StoreError;
@@ -32,6 +35,7 @@ struct Pending {
 #[derive(Debug, Clone)]
 pub struct LedgerWriter {
     sender: mpsc::UnboundedSender<Pending>,
+    transactions: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Pending {
@@ -44,8 +48,17 @@ impl LedgerWriter {
     /// Start the writer task on the current runtime.
     pub fn spawn(store: LedgerStore) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(run(store, receiver));
-        LedgerWriter { sender }
+        let transactions = Arc::new(AtomicU64::new(0));
+        tokio::spawn(run(store, receiver, Arc::clone(&transactions)));
+        LedgerWriter {
+            sender,
+            transactions,
+        }
+    }
+
+    /// How many transactions the writer has committed (or tried) so far.
+    pub fn transactions(&self) -> u64 {
+        self.transactions.load(Ordering::Relaxed)
     }
 
     /// Write `row`; returns once it is committed.
@@ -58,7 +71,11 @@ impl LedgerWriter {
     }
 }
 
-async fn run(store: LedgerStore, mut receiver: mpsc::UnboundedReceiver<Pending>) {
+async fn run(
+    store: LedgerStore,
+    mut receiver: mpsc::UnboundedReceiver<Pending>,
+    transactions: Arc<AtomicU64>,
+) {
     let mut batch: Vec<Pending> = Vec::new();
     let mut rows: Vec<LedgerEntry> = Vec::new();
     while let Some(first) = receiver.recv().await {
@@ -75,6 +92,7 @@ async fn run(store: LedgerStore, mut receiver: mpsc::UnboundedReceiver<Pending>)
             .insert_batch(&rows)
             .await
             .map_err(|err: StoreError| LedgerError::Store(err.to_string()));
+        transactions.fetch_add(1, Ordering::Relaxed);
         if let Err(err) = &result {
             tracing::error!(rows = rows.len(), error = %err, "ledger batch failed");
         }

@@ -109,3 +109,43 @@ async fn without_quotas_no_counter_is_written() {
     );
     assert_eq!(store.quotas().prune(i64::MAX).await.expect("prune"), 0);
 }
+
+#[tokio::test]
+async fn a_teams_daily_tokens_are_counted_after_each_delegation_and_refuse_past_the_quota() {
+    let mock = mock_provider(Duration::ZERO).await;
+    let config = format!(
+        "[identity]\nuser = \"carol\"\nteam = \"payments\"\n{}\n\
+         [quotas.teams.payments]\ntokens_per_day = 150\n",
+        models_config(mock.addr)
+    );
+    let served = serve(&config, None, |r| r).await;
+    let client = reqwest::Client::new();
+    // Each answer is 10 + 100 tokens: 0 → 110 → 220, then the quota is reached.
+    for n in 0..2 {
+        let ok = call(
+            &client,
+            &served.url,
+            "delegate",
+            crate::support::delegation(n, None),
+        )
+        .await;
+        assert!(!is_error(&ok), "{ok}");
+    }
+    let refused = call(
+        &client,
+        &served.url,
+        "delegate",
+        crate::support::delegation(2, None),
+    )
+    .await;
+    let message = text(&refused);
+    assert!(
+        is_error(&refused)
+            && message
+                .contains("quota quotas.teams.payments.tokens_per_day (150) reached; resets in "),
+        "{message}"
+    );
+    // Tool calls are not limited by the token quota.
+    let status = call(&client, &served.url, "budget_status", json!({})).await;
+    assert!(!is_error(&status), "{status}");
+}

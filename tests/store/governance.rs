@@ -10,6 +10,7 @@ use switchyard::store::quotas::QuotaCharge;
 use crate::fixture::Fixture;
 
 crate::on_both_backends!(
+    ledger_rows_are_group_committed,
     chargeback_sums_match_by_hand,
     reservations_are_all_or_none_and_settle,
     quota_counters_stop_at_the_limit
@@ -356,4 +357,37 @@ async fn quota_counters_stop_at_the_limit(fixture: &Fixture) {
         2_000
     );
     assert_eq!(quotas.prune(100).await.expect("pruned"), 3);
+}
+
+async fn ledger_rows_are_group_committed(fixture: &Fixture) {
+    let store = fixture.store().await;
+    let writer = switchyard::governance::ledger::LedgerWriter::spawn(store.ledger());
+    let calls = 2_000;
+    let mut writes = Vec::new();
+    for n in 0..calls {
+        let writer = writer.clone();
+        let entry = row(
+            JULY + n,
+            "alice",
+            Some("payments"),
+            None,
+            "git_log",
+            None,
+            (0, 0, 0),
+            0,
+            None,
+        );
+        writes.push(tokio::spawn(async move { writer.write(entry).await }));
+    }
+    for write in writes {
+        write.await.expect("joined").expect("written");
+    }
+    // Every write was acknowledged after its commit, and far fewer transactions than rows.
+    let rows = store.ledger().rows(0, i64::MAX).await.expect("rows");
+    assert_eq!(rows.len(), calls as usize);
+    let transactions = writer.transactions();
+    assert!(
+        transactions * 10 <= calls as u64,
+        "{transactions} transactions for {calls} rows"
+    );
 }
