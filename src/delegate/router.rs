@@ -290,7 +290,9 @@ impl Router<'_> {
                 rule,
                 "; budget pressure ({pressure}): the cheapest eligible candidate first"
             );
-            notes.push(format!("budget warning: {pressure}"));
+            notes.push(format!(
+                "budget warning: {pressure}; the cheapest eligible model was chosen"
+            ));
         }
         let max_attempts = self.policy.max_attempts as usize;
         for left_out in ranked.iter().skip(max_attempts) {

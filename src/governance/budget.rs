@@ -336,7 +336,7 @@ impl CostHook for BudgetHook {
                     .map(|h| format!(", hard limit {h}"))
                     .unwrap_or_default();
                 return Some(format!(
-                    "{} is past its soft limit: {} of {soft} used this {}{hard}; the cheapest eligible model was chosen",
+                    "{} is past its soft limit: {} of {soft} used this {}{hard}",
                     budget.key_text(),
                     usd(used),
                     budget.period.as_str(),
