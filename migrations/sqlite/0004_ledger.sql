@@ -35,6 +35,19 @@ CREATE TABLE budget_usage (
     PRIMARY KEY (scope, name, period_start)
 );
 
+-- Reservations in flight, so that one whose process died before settling is released by the
+-- sweeper (its estimate would otherwise stay reserved until the period ends).
+CREATE TABLE budget_reservations (
+    id              TEXT NOT NULL,
+    scope           TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    period_start    INTEGER NOT NULL,
+    estimate_micros INTEGER NOT NULL,
+    at_ms           INTEGER NOT NULL,
+    PRIMARY KEY (id, scope, name)
+);
+CREATE INDEX budget_reservations_at ON budget_reservations (at_ms);
+
 -- Fixed-window counters of quotas: one row per key and window.
 CREATE TABLE quota_counters (
     key          TEXT    NOT NULL,

@@ -95,9 +95,9 @@ pub struct BudgetHook {
     clock: Clock,
     metrics: Arc<Metrics>,
     next_id: AtomicU64,
-    /// The budget rows each reservation in flight was charged to (settled against the same
+    /// The store id and budget rows of each reservation in flight (settled against the same
     /// period even when the period turns meanwhile).
-    pending: Mutex<HashMap<u64, Vec<BudgetKey>>>,
+    pending: Mutex<HashMap<u64, (String, Vec<BudgetKey>)>>,
 }
 
 impl std::fmt::Debug for BudgetHook {
@@ -150,6 +150,19 @@ impl BudgetHook {
             .iter()
             .find(|b| b.scope == "department" && Some(&b.name) == identity.department.as_ref());
         team.into_iter().chain(department).collect()
+    }
+
+    /// Release reservations older than `age` that were never settled (their process died).
+    pub async fn release_stale(&self, age: std::time::Duration) {
+        if self.budgets.is_empty() {
+            return;
+        }
+        let before = self.clock.now_ms() - i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
+        match self.store.release_stale(before).await {
+            Ok(0) => {}
+            Ok(released) => tracing::warn!(released, "released budget reservations never settled"),
+            Err(err) => tracing::warn!(error = %err, "cannot release stale budget reservations"),
+        }
     }
 
     /// Every budget that applies to `identity`, with its figures now.
@@ -249,13 +262,14 @@ impl CostHook for BudgetHook {
             })
             .collect();
         let estimate_i = i64::try_from(estimate.0).unwrap_or(i64::MAX);
-        match self.store.reserve(&keyed, estimate_i).await {
+        let store_id = uuid::Uuid::new_v4().to_string();
+        match self.store.reserve(&store_id, now, &keyed, estimate_i).await {
             Ok(ReserveOutcome::Reserved(figures)) => {
                 for (budget, figures) in applicable.iter().zip(&figures) {
                     self.report_remaining(budget, *figures);
                 }
                 if let Ok(mut pending) = self.pending.lock() {
-                    pending.insert(id, keyed.into_iter().map(|(k, _)| k).collect());
+                    pending.insert(id, (store_id, keyed.into_iter().map(|(k, _)| k).collect()));
                 }
                 Ok(reservation)
             }
@@ -293,12 +307,12 @@ impl CostHook for BudgetHook {
             .lock()
             .ok()
             .and_then(|mut pending| pending.remove(&reservation.id));
-        let Some(keys) = keys else {
+        let Some((store_id, keys)) = keys else {
             return;
         };
         let estimate = i64::try_from(reservation.estimate.0).unwrap_or(i64::MAX);
         let actual = i64::try_from(actual.0).unwrap_or(i64::MAX);
-        match self.store.settle(&keys, estimate, actual).await {
+        match self.store.settle(&store_id, &keys, estimate, actual).await {
             Ok(figures) => {
                 for (key, figures) in keys.iter().zip(figures) {
                     if let Some(budget) = self

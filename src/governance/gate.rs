@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use switchyard_core::{ConnectorError, Identity};
 
@@ -16,6 +17,11 @@ use crate::config::Config;
 use crate::delegate::accounting::{CostHook, DelegationUsage};
 use crate::store::Store;
 use crate::store::ledger::{LedgerEntry, LedgerStore};
+
+/// How often unsettled reservations are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(300);
+/// How much older than a delegation's timeout a reservation must be to count as abandoned.
+const STALE_MARGIN_SECS: u64 = 60;
 
 /// The name of the delegation tool (counted as a delegation, not a tool call).
 const DELEGATE: &str = "delegate";
@@ -85,6 +91,22 @@ impl Governance {
         if quotas.any() {
             let pruning = quotas.clone();
             tokio::spawn(async move { pruning.prune().await });
+        }
+        if !config.budgets.teams.is_empty() || !config.budgets.departments.is_empty() {
+            // A reservation lives at most one delegation (every attempt within timeout_secs);
+            // one older than that and a margin belongs to a process that died.
+            let age = Duration::from_secs(config.delegate.timeout_secs + STALE_MARGIN_SECS);
+            let sweeper = Arc::downgrade(&budgets);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(SWEEP_EVERY);
+                loop {
+                    tick.tick().await;
+                    let Some(budgets) = sweeper.upgrade() else {
+                        break;
+                    };
+                    budgets.release_stale(age).await;
+                }
+            });
         }
         Governance {
             quotas,

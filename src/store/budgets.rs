@@ -75,8 +75,11 @@ impl BudgetStore {
     /// Reserve `estimate` on each budget (`(key, hard limit)`), all or none: each statement
     /// adds the estimate only `WHERE spent + reserved + estimate <= hard`, so concurrent
     /// callers (in any process) cannot together pass a limit.
+    /// The reservation is recorded under `id` (at `at_ms`) until it is settled or released.
     pub async fn reserve(
         &self,
+        id: &str,
+        at_ms: i64,
         budgets: &[(BudgetKey, i64)],
         estimate: i64,
     ) -> Result<ReserveOutcome, StoreError> {
@@ -105,7 +108,21 @@ impl BudgetStore {
                 .fetch_optional(&mut *tx)
                 .await?;
                 match row {
-                    Some((spent, reserved)) => figures.push(BudgetFigures { spent, reserved }),
+                    Some((spent, reserved)) => {
+                        sqlx::query(
+                            "INSERT INTO budget_reservations (id, scope, name, period_start, estimate_micros, at_ms)
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(id)
+                        .bind(key.scope)
+                        .bind(&key.name)
+                        .bind(key.period_start)
+                        .bind(estimate)
+                        .bind(at_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                        figures.push(BudgetFigures { spent, reserved });
+                    }
                     None => {
                         let now = read_figures!(&mut *tx, key);
                         tx.rollback().await?;
@@ -118,9 +135,11 @@ impl BudgetStore {
         })
     }
 
-    /// Release `estimate` and add `actual` on each budget; the figures after, in order.
+    /// Release reservation `id` (`estimate` on each budget, unless the sweeper already did)
+    /// and add `actual`; the figures after, in order.
     pub async fn settle(
         &self,
+        id: &str,
         keys: &[BudgetKey],
         estimate: i64,
         actual: i64,
@@ -129,6 +148,16 @@ impl BudgetStore {
             let mut tx = pool.begin_with(begin_statement(&self.backend)).await?;
             let mut figures = Vec::with_capacity(keys.len());
             for key in keys {
+                let held = sqlx::query(
+                    "DELETE FROM budget_reservations WHERE id = $1 AND scope = $2 AND name = $3",
+                )
+                .bind(id)
+                .bind(key.scope)
+                .bind(&key.name)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let estimate = if held > 0 { estimate } else { 0 };
                 let row: Option<(i64, i64)> = sqlx::query_as(
                     "UPDATE budget_usage SET
                        reserved_micros = CASE WHEN reserved_micros > $4 THEN reserved_micros - $4 ELSE 0 END,
@@ -148,6 +177,49 @@ impl BudgetStore {
             }
             tx.commit().await?;
             Ok(figures)
+        })
+    }
+
+    /// Release every reservation made before `before_ms` and never settled (its process
+    /// died); returns how many budget rows were released. Safe to run in several processes.
+    pub async fn release_stale(&self, before_ms: i64) -> Result<u64, StoreError> {
+        with_pool!(&self.backend, pool => {
+            let mut tx = pool.begin_with(begin_statement(&self.backend)).await?;
+            let stale: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+                "SELECT id, scope, name, period_start, estimate_micros FROM budget_reservations WHERE at_ms < $1",
+            )
+            .bind(before_ms)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut released = 0;
+            for (id, scope, name, period_start, estimate) in stale {
+                let held = sqlx::query(
+                    "DELETE FROM budget_reservations WHERE id = $1 AND scope = $2 AND name = $3",
+                )
+                .bind(&id)
+                .bind(&scope)
+                .bind(&name)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if held == 0 {
+                    continue;
+                }
+                sqlx::query(
+                    "UPDATE budget_usage SET
+                       reserved_micros = CASE WHEN reserved_micros > $4 THEN reserved_micros - $4 ELSE 0 END
+                     WHERE scope = $1 AND name = $2 AND period_start = $3",
+                )
+                .bind(&scope)
+                .bind(&name)
+                .bind(period_start)
+                .bind(estimate)
+                .execute(&mut *tx)
+                .await?;
+                released += 1;
+            }
+            tx.commit().await?;
+            Ok(released)
         })
     }
 

@@ -191,6 +191,11 @@ async fn two_processes_on_one_postgres_budget_never_pass_it_by_more_than_one_res
     .await
     .expect("the budget row");
     assert_eq!(reserved, 0, "every reservation was settled");
+    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM budget_reservations")
+        .fetch_one(&mut db)
+        .await
+        .expect("reservations");
+    assert_eq!(open, 0, "no reservation is left open");
     assert!(
         spent <= HARD_MICROS + max_estimate,
         "spent {spent} µ$ passes the $1 limit by more than one reservation ({max_estimate} µ$)"

@@ -223,7 +223,10 @@ async fn reservations_are_all_or_none_and_settle(fixture: &Fixture) {
     };
     let both = [(team.clone(), 1_000), (department.clone(), 500)];
     assert_eq!(
-        budgets.reserve(&both, 400).await.expect("reserved"),
+        budgets
+            .reserve("r1", JULY, &both, 400)
+            .await
+            .expect("reserved"),
         ReserveOutcome::Reserved(vec![
             BudgetFigures {
                 spent: 0,
@@ -237,7 +240,10 @@ async fn reservations_are_all_or_none_and_settle(fixture: &Fixture) {
     );
     // The department has 100 left: refused there, and the team is not charged either.
     assert_eq!(
-        budgets.reserve(&both, 200).await.expect("answered"),
+        budgets
+            .reserve("r2", JULY, &both, 200)
+            .await
+            .expect("answered"),
         ReserveOutcome::Refused(
             1,
             BudgetFigures {
@@ -254,7 +260,7 @@ async fn reservations_are_all_or_none_and_settle(fixture: &Fixture) {
         }
     );
     let settled = budgets
-        .settle(&[team.clone(), department.clone()], 400, 350)
+        .settle("r1", &[team.clone(), department.clone()], 400, 350)
         .await
         .expect("settled");
     assert_eq!(
@@ -267,6 +273,25 @@ async fn reservations_are_all_or_none_and_settle(fixture: &Fixture) {
             2
         ]
     );
+    // A reservation whose process died is released by the sweeper once stale, and a late
+    // settlement then adds its cost without releasing the estimate twice.
+    budgets
+        .reserve("r3", JULY + 10, &both, 100)
+        .await
+        .expect("reserved");
+    budgets
+        .reserve("r4", JULY + 1_000, &both, 50)
+        .await
+        .expect("reserved");
+    assert_eq!(budgets.release_stale(JULY + 500).await.expect("swept"), 2);
+    let now = |spent, reserved| BudgetFigures { spent, reserved };
+    assert_eq!(budgets.figures(&team).await.expect("read"), now(350, 50));
+    let late = budgets
+        .settle("r3", std::slice::from_ref(&team), 100, 80)
+        .await
+        .expect("settled");
+    assert_eq!(late, vec![now(430, 50)]);
+    assert_eq!(budgets.release_stale(JULY + 500).await.expect("swept"), 0);
     // An estimate above the limit itself is refused without a row.
     let other = BudgetKey {
         scope: "team",
@@ -275,7 +300,7 @@ async fn reservations_are_all_or_none_and_settle(fixture: &Fixture) {
     };
     assert_eq!(
         budgets
-            .reserve(&[(other.clone(), 10)], 11)
+            .reserve("r5", JULY, &[(other.clone(), 10)], 11)
             .await
             .expect("answered"),
         ReserveOutcome::Refused(0, BudgetFigures::default())
