@@ -191,3 +191,33 @@ async fn a_department_budget_applies_with_the_teams_and_refuses_first_when_small
         .expect("rows");
     assert_eq!(rows[0].department.as_deref(), Some("engineering"));
 }
+
+#[tokio::test]
+async fn a_cheaper_fallback_that_fits_the_remaining_budget_answers_after_a_refusal() {
+    let mock = mock_provider(Duration::ZERO).await;
+    let config = format!(
+        "[identity]\nuser = \"alice\"\nteam = \"payments\"\n{}\n\
+         [budgets.teams.payments]\nperiod = \"day\"\nhard_usd = 0.004\n",
+        models_config(mock.addr)
+    );
+    let served = serve(&config, None, |r| r).await;
+    let client = reqwest::Client::new();
+    let first = call(&client, &served.url, "delegate", delegation(0, None)).await;
+    assert_eq!(first["structuredContent"]["model"], "dear", "{first}");
+    // $0.0021 spent: dear's estimate no longer fits under $0.004, cheap's does.
+    let second = call(&client, &served.url, "delegate", delegation(1, None)).await;
+    assert!(!is_error(&second), "{second}");
+    let record = &second["structuredContent"];
+    assert_eq!(record["model"], "cheap", "{record}");
+    assert_eq!(record["attempts"][0]["model"], "dear");
+    assert_eq!(record["attempts"][0]["outcome"], "refused");
+    let why = record["attempts"][0]["error"].as_str().unwrap_or_default();
+    assert!(
+        why.starts_with(
+            "the budget refused dear: budgets.teams.payments (hard limit $0.004 per day) is reached"
+        ),
+        "{why}"
+    );
+    assert_eq!(record["attempts"][1]["outcome"], "ok");
+    assert_eq!(mock.calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
