@@ -180,6 +180,21 @@ impl BudgetHook {
         Ok(all)
     }
 
+    /// Set every team budget's remaining gauge from the store.
+    pub async fn refresh_gauges(&self) {
+        let now = self.clock.now_ms();
+        for budget in self
+            .budgets
+            .iter()
+            .filter(|b| b.scope == "team" && b.hard.is_some())
+        {
+            match self.store.figures(&budget.key(now)).await {
+                Ok(figures) => self.report_remaining(budget, figures),
+                Err(err) => tracing::warn!(error = %err, "cannot read a budget for the metrics"),
+            }
+        }
+    }
+
     fn report_remaining(&self, budget: &Budget, figures: BudgetFigures) {
         if budget.scope == "team"
             && let Some(hard) = budget.hard

@@ -18,7 +18,7 @@ use crate::delegate::accounting::{CostHook, DelegationUsage};
 use crate::store::Store;
 use crate::store::ledger::{LedgerEntry, LedgerStore};
 
-/// How often unsettled reservations are looked for.
+/// How often unsettled reservations and old quota windows are cleaned up.
 const SWEEP_EVERY: Duration = Duration::from_secs(300);
 /// How much older than a delegation's timeout a reservation must be to count as abandoned.
 const STALE_MARGIN_SECS: u64 = 60;
@@ -88,23 +88,26 @@ impl Governance {
             Arc::clone(&metrics),
         ));
         let quotas = Quotas::new(config.quotas.clone(), store.quotas(), clock.clone());
-        if quotas.any() {
-            let pruning = quotas.clone();
-            tokio::spawn(async move { pruning.prune().await });
-        }
-        if !config.budgets.teams.is_empty() || !config.budgets.departments.is_empty() {
+        let has_budgets =
+            !config.budgets.teams.is_empty() || !config.budgets.departments.is_empty();
+        if quotas.any() || has_budgets {
             // A reservation lives at most one delegation (every attempt within timeout_secs);
             // one older than that and a margin belongs to a process that died.
             let age = Duration::from_secs(config.delegate.timeout_secs + STALE_MARGIN_SECS);
-            let sweeper = Arc::downgrade(&budgets);
+            let budgets = Arc::downgrade(&budgets);
+            let quotas = quotas.clone();
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(SWEEP_EVERY);
                 loop {
                     tick.tick().await;
-                    let Some(budgets) = sweeper.upgrade() else {
+                    // Ends with the server (the hook is dropped with the last delegation).
+                    let Some(budgets) = budgets.upgrade() else {
                         break;
                     };
                     budgets.release_stale(age).await;
+                    if quotas.any() {
+                        quotas.prune().await;
+                    }
                 }
             });
         }
@@ -131,6 +134,13 @@ impl Governance {
     /// The metrics.
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
+    }
+
+    /// The metrics as OpenMetrics text, the budget gauges read fresh from the store (so they
+    /// include what other replicas spent).
+    pub async fn scrape(&self) -> String {
+        self.budgets.refresh_gauges().await;
+        self.metrics.encode()
     }
 
     /// The clock quotas and budgets read.

@@ -74,7 +74,7 @@ pub async fn usage(
 pub async fn metrics(State(governance): State<Arc<Governance>>) -> Response {
     (
         [(header::CONTENT_TYPE, CONTENT_TYPE)],
-        governance.metrics().encode(),
+        governance.scrape().await,
     )
         .into_response()
 }
