@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `support.rs` | the mock provider, an in-process server, the MCP client |
 //! | `budgets.rs` | soft and hard limits, `budget_status` |
+//! | `ledger.rs` | an answer whose ledger row cannot be written is withheld |
 //! | `quotas.rs` | per-minute quotas with a moved clock |
 //! | `endpoints.rs` | `/metrics` and `/usage` |
 //! | `race.rs` | two `switchyard serve --http` processes on one PostgreSQL budget |
@@ -25,6 +26,7 @@ mod fixture;
 
 mod budgets;
 mod endpoints;
+mod ledger;
 mod quotas;
 mod race;
 mod support;

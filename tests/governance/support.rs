@@ -114,7 +114,7 @@ pub struct Served {
     pub url: String,
     pub base: String,
     shutdown: CancellationToken,
-    _data: tempfile::TempDir,
+    pub data: tempfile::TempDir,
 }
 
 impl Drop for Served {
@@ -171,7 +171,7 @@ pub async fn serve(
         url: format!("http://{addr}/mcp"),
         base: format!("http://{addr}"),
         shutdown,
-        _data: data,
+        data,
     }
 }
 
