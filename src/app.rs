@@ -19,7 +19,7 @@ use crate::delegate::accounting::RecordingHook;
 use crate::delegate::catalog::Catalog;
 use crate::delegate::provider::build::{DISCOVERY_TIMEOUT, build_providers, discover_local};
 use crate::delegate::service::{Delegation, Discover, LocalServer};
-use crate::governance::Governance;
+use crate::governance::Meter;
 use crate::governance::clock::Clock;
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
@@ -189,7 +189,7 @@ impl App {
         }
         let governance = store
             .as_ref()
-            .map(|store| Arc::new(Governance::new(&config, store, Clock::default())));
+            .map(|store| Arc::new(Meter::new(&config, store, Clock::default())));
         let delegation = match delegation_parts {
             Some((catalog, providers)) => {
                 // Zero config: with no provider configured, local servers on their default
@@ -220,7 +220,7 @@ impl App {
                 search_timeout: Duration::from_secs(config.server.search_timeout_secs),
                 data_classes: data_classes(&config),
                 delegation: delegation.clone(),
-                governance: governance.clone(),
+                meter: governance.clone(),
             },
         ));
         if let Some(governance) = &governance {
@@ -255,8 +255,8 @@ impl App {
     }
 
     /// Quotas, budgets, the ledger and metrics (when the application has a store).
-    pub fn governance(&self) -> Option<&Arc<Governance>> {
-        self.registry.governance()
+    pub fn meter(&self) -> Option<&Arc<Meter>> {
+        self.registry.meter()
     }
 
     /// The MCP server over this application's registry.

@@ -255,7 +255,7 @@ fn build_world(providers: &[Arc<FakeProvider>], config: DelegateConfig) -> World
             search_timeout: std::time::Duration::from_secs(1),
             data_classes,
             delegation: Some(delegation),
-            governance: None,
+            meter: None,
         },
     );
     World { registry, hook }

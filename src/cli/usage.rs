@@ -34,7 +34,7 @@ pub async fn run(
     out: &mut impl Write,
 ) -> Result<(), UsageCommandError> {
     let format = Format::parse(format)?;
-    let governance = app.governance().ok_or(UsageCommandError::NoStore)?;
+    let governance = app.meter().ok_or(UsageCommandError::NoStore)?;
     let query = UsageQuery::parse(by, since, until, governance.clock().now_ms())?;
     let report = report(governance.ledger(), &query).await?;
     out.write_all(render(&report, format).as_bytes())?;

@@ -6,10 +6,10 @@
 //! | `load.rs` | locating the file, parsing section by section |
 //! | `validate.rs` | pure semantic checks |
 //! | `paths.rs` | user config and data directories, `~` expansion |
-//! | `governance.rs` | `[quotas]` and `[budgets]` |
+//! | `limits.rs` | `[quotas]` and `[budgets]` |
 //! | `store.rs` | `[store] url` resolved into the database to open |
 
-pub mod governance;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod paths;

@@ -40,9 +40,9 @@ pub struct Config {
     /// `[delegate]`: routing policy.
     pub delegate: DelegateConfig,
     /// `[quotas]`: request and token quotas per user and team.
-    pub quotas: super::governance::QuotasConfig,
+    pub quotas: super::limits::QuotasConfig,
     /// `[budgets]`: spending limits per team and department.
-    pub budgets: super::governance::BudgetsConfig,
+    pub budgets: super::limits::BudgetsConfig,
 }
 
 /// `[identity]`.

@@ -15,7 +15,7 @@ use switchyard_core::Identity;
 use super::clock::{Clock, rfc3339, wait_text};
 use super::metrics::Metrics;
 use super::period;
-use crate::config::governance::{BudgetConfig, BudgetPeriod, BudgetsConfig};
+use crate::config::limits::{BudgetConfig, BudgetPeriod, BudgetsConfig};
 use crate::delegate::accounting::{BudgetRefusal, CostHook, Reservation};
 use crate::delegate::money::Micros;
 use crate::store::budgets::{BudgetFigures, BudgetKey, BudgetStore, ReserveOutcome};

@@ -1,4 +1,4 @@
-//! [`Governance`]: what the MCP server asks around every tool call. Before: the quotas.
+//! [`Meter`]: what the MCP server asks around every tool call. Before: the quotas.
 //! After: metrics, the delegation's tokens against the daily quota, and the ledger row
 //! (written before the answer goes out).
 
@@ -48,7 +48,7 @@ pub struct CallOutcome<'a> {
 }
 
 /// Quotas, budgets, the ledger and metrics of one server.
-pub struct Governance {
+pub struct Meter {
     quotas: Quotas,
     budgets: Arc<BudgetHook>,
     ledger: LedgerWriter,
@@ -57,15 +57,15 @@ pub struct Governance {
     clock: Clock,
 }
 
-impl std::fmt::Debug for Governance {
+impl std::fmt::Debug for Meter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Governance")
+        f.debug_struct("Meter")
             .field("budgets", &self.budgets)
             .finish_non_exhaustive()
     }
 }
 
-impl Governance {
+impl Meter {
     /// Governance over `store` as `[quotas]` and `[budgets]` say (starts the ledger writer on
     /// the current runtime).
     pub fn new(config: &Config, store: &Store, clock: Clock) -> Self {
@@ -111,7 +111,7 @@ impl Governance {
                 }
             });
         }
-        Governance {
+        Meter {
             quotas,
             budgets,
             ledger: LedgerWriter::spawn(ledger_store.clone()),

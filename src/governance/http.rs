@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use switchyard_core::{Identity, Role};
 
-use super::Governance;
+use super::Meter;
 use super::metrics::CONTENT_TYPE;
 use super::usage::{UsageQuery, report};
 
@@ -29,7 +29,7 @@ pub struct UsageParams {
 /// request's extensions: then only an admin may read the report. Without one (no
 /// authentication configured: loopback only) the report is served.
 pub async fn usage(
-    State(governance): State<Arc<Governance>>,
+    State(governance): State<Arc<Meter>>,
     identity: Option<axum::Extension<Identity>>,
     Query(params): Query<UsageParams>,
 ) -> Response {
@@ -71,7 +71,7 @@ pub async fn usage(
 }
 
 /// `GET /metrics`.
-pub async fn metrics(State(governance): State<Arc<Governance>>) -> Response {
+pub async fn metrics(State(governance): State<Arc<Meter>>) -> Response {
     (
         [(header::CONTENT_TYPE, CONTENT_TYPE)],
         governance.scrape().await,

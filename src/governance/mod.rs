@@ -2,7 +2,7 @@
 //!
 //! | file | role |
 //! |---|---|
-//! | `gate.rs` | [`Governance`]: quotas before a call, the ledger row and metrics after |
+//! | `gate.rs` | [`Meter`]: quotas before a call, the ledger row and metrics after |
 //! | `quota.rs` | requests per minute and tokens per day, counted in the store |
 //! | `budget.rs` | budgets: the store-backed cost hook (reserve, settle), soft-limit pressure |
 //! | `period.rs` | UTC day, ISO week and calendar month bounds |
@@ -24,4 +24,4 @@ pub mod quota;
 pub mod status_tool;
 pub mod usage;
 
-pub use gate::{CallOutcome, Governance};
+pub use gate::{CallOutcome, Meter};

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 
-use crate::config::governance::BudgetPeriod;
+use crate::config::limits::BudgetPeriod;
 
 /// The period containing `now_ms`: its start and end (exclusive), Unix milliseconds.
 pub fn bounds(period: BudgetPeriod, now_ms: i64) -> (i64, i64) {
@@ -40,7 +40,7 @@ fn midnight_ms(date: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::bounds;
-    use crate::config::governance::BudgetPeriod;
+    use crate::config::limits::BudgetPeriod;
     use crate::governance::clock::rfc3339;
 
     fn at(text: &str) -> i64 {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use switchyard_core::{ConnectorError, Identity};
 
 use super::clock::{Clock, wait_text};
-use crate::config::governance::{QuotaLimits, QuotasConfig};
+use crate::config::limits::{QuotaLimits, QuotasConfig};
 use crate::store::quotas::{QuotaCharge, QuotaStore};
 
 /// A minute window, seconds.

@@ -45,7 +45,7 @@ pub async fn run(
 ) -> Result<ToolOutput, ConnectorError> {
     let _: Params = parse_args(args)?;
     let governance = registry
-        .governance()
+        .meter()
         .ok_or_else(|| ConnectorError::Forbidden("governance is not configured".to_owned()))?;
     let budgets = governance
         .budgets()

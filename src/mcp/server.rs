@@ -125,7 +125,7 @@ impl SwitchyardServer {
         let identity = ctx.identity.clone();
         let governance = self
             .registry
-            .governance()
+            .meter()
             .filter(|_| self.registry.tool(name).is_some());
         let started = Instant::now();
         let admitted = match governance {

@@ -26,7 +26,7 @@ use crate::context;
 use crate::delegate;
 use crate::delegate::provider::Provider;
 use crate::delegate::service::Delegation;
-use crate::governance::{self, Governance};
+use crate::governance::{self, Meter};
 
 pub use policy::ToolPolicy;
 
@@ -60,7 +60,7 @@ pub struct RegistryOptions {
     /// The delegation service, when delegation is enabled.
     pub delegation: Option<Arc<Delegation>>,
     /// Quotas, budgets and the ledger, when the server has a store.
-    pub governance: Option<Arc<Governance>>,
+    pub meter: Option<Arc<Meter>>,
 }
 
 /// What one call brings from its session besides the context (today: the client's own model,
@@ -148,7 +148,7 @@ pub struct Registry {
     search_timeout: Duration,
     data_classes: HashMap<String, DataClass>,
     delegation: Option<Arc<Delegation>>,
-    governance: Option<Arc<Governance>>,
+    meter: Option<Arc<Meter>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -222,7 +222,7 @@ impl Registry {
                 "delegate",
             ));
         }
-        if options.governance.is_some() {
+        if options.meter.is_some() {
             builtins.push((
                 governance::status_tool::spec(),
                 Route::BudgetStatus,
@@ -256,7 +256,7 @@ impl Registry {
             search_timeout: options.search_timeout,
             data_classes: options.data_classes,
             delegation: options.delegation,
-            governance: options.governance,
+            meter: options.meter,
         }
     }
 
@@ -291,8 +291,8 @@ impl Registry {
     }
 
     /// Quotas, budgets and the ledger, when configured.
-    pub fn governance(&self) -> Option<&Arc<Governance>> {
-        self.governance.as_ref()
+    pub fn meter(&self) -> Option<&Arc<Meter>> {
+        self.meter.as_ref()
     }
 
     /// The connector instance a call of `tool` with `args` goes to (None for built-in tools

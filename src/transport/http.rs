@@ -107,7 +107,7 @@ pub fn router(
         .route("/sse", get(sse::open))
         .route("/message", post(sse::post))
         .with_state(sse_sessions);
-    let governance = server.registry().governance().cloned().map(|governance| {
+    let governance = server.registry().meter().cloned().map(|governance| {
         Router::new()
             .route("/usage", get(crate::governance::http::usage))
             .route("/metrics", get(crate::governance::http::metrics))

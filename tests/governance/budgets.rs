@@ -102,7 +102,7 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
 
     // The store: one ledger row per call with the delegation's model, tokens and cost; the
     // refusal in the audit log.
-    let governance = served.app.governance().expect("governance");
+    let governance = served.app.meter().expect("governance");
     let rows = governance
         .ledger()
         .rows(0, i64::MAX)
@@ -183,7 +183,7 @@ async fn a_department_budget_applies_with_the_teams_and_refuses_first_when_small
     assert_eq!(budgets[1]["spent_usd"], json!(DEAR_MICROS as f64 / 1e6));
     let rows = served
         .app
-        .governance()
+        .meter()
         .expect("governance")
         .ledger()
         .rows(0, i64::MAX)

@@ -16,7 +16,7 @@ async fn a_team_quota_refuses_with_its_reset_time_then_admits_in_the_next_window
         models_config(mock.addr)
     );
     let served = serve(&config, None, |r| r).await;
-    let governance = served.app.governance().expect("governance");
+    let governance = served.app.meter().expect("governance");
     // Start 100 ms into a fresh minute, so the calls below share one window.
     let now = governance.clock().now_ms();
     governance.clock().advance(Duration::from_millis(
