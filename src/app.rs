@@ -19,8 +19,9 @@ use crate::delegate::accounting::RecordingHook;
 use crate::delegate::catalog::Catalog;
 use crate::delegate::provider::build::{DISCOVERY_TIMEOUT, build_providers, discover_local};
 use crate::delegate::service::{Delegation, Discover, LocalServer};
+use crate::governance::clock::Clock;
 use crate::governance::jwt::JwtVerifier;
-use crate::governance::{Authenticator, Directory, Governance};
+use crate::governance::{Authenticator, Directory, Governance, Meter};
 use crate::mcp::SwitchyardServer;
 use crate::notes::NotesConnector;
 use crate::registry::{Registry, RegistryOptions};
@@ -206,6 +207,9 @@ impl App {
         {
             connectors.push(Arc::new(NotesConnector::new(store.notes())));
         }
+        let meter = store
+            .as_ref()
+            .map(|store| Arc::new(Meter::new(&config, store, Clock::default())));
         let delegation = match delegation_parts {
             Some((catalog, providers)) => {
                 // Zero config: with no provider configured, local servers on their default
@@ -216,7 +220,10 @@ impl App {
                     catalog,
                     providers,
                     store.clone(),
-                    Arc::new(RecordingHook::default()),
+                    match &meter {
+                        Some(meter) => meter.cost_hook(),
+                        None => Arc::new(RecordingHook::default()),
+                    },
                     discover,
                 );
                 delegation.load_scorecards().await;
@@ -237,6 +244,7 @@ impl App {
                 data_classes: data_classes(&config),
                 delegation: delegation.clone(),
                 governance: governance.clone(),
+                meter: meter.clone(),
             },
         ));
         let auth = Arc::new(match &config.auth {
@@ -253,6 +261,18 @@ impl App {
             .with_audit(store.as_ref().map(Store::audit)),
             None => Authenticator::local(identity.clone(), Arc::clone(governance.directory())),
         });
+        if let Some(meter) = &meter {
+            meter.metrics().set_known(
+                registry.tools().iter().map(|t| t.spec.name.clone()),
+                registry.connectors().iter().map(|c| c.id().to_owned()),
+                delegation.iter().flat_map(|d| {
+                    d.catalog()
+                        .models()
+                        .map(|m| m.id.clone())
+                        .collect::<Vec<_>>()
+                }),
+            );
+        }
         Ok(App {
             source,
             config,
@@ -271,6 +291,11 @@ impl App {
     /// The delegation service, when `[delegate] enabled` (the default).
     pub fn delegation(&self) -> Option<&Arc<Delegation>> {
         self.delegation.as_ref()
+    }
+
+    /// Quotas, budgets, the ledger and metrics (when the application has a store).
+    pub fn meter(&self) -> Option<&Arc<Meter>> {
+        self.registry.meter()
     }
 
     /// The MCP server over this application's registry.

@@ -12,6 +12,7 @@
 //! | [`transport`] | stdio, Streamable HTTP, legacy SSE, Host/Origin guard |
 //! | [`mcp`] | the rmcp handler, conversions, prompts, conformance fixtures |
 //! | [`registry`] | the tool table, policy, multi-instance dispatch |
+//! | [`governance`] | quotas, budgets, the usage ledger and report, metrics |
 //! | [`context`] | `read_context` and `search_context` |
 //! | [`notes`] | workspace notes as a connector |
 //! | [`governance`] | identity (API keys, JWTs), team policies, the audit log |

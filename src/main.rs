@@ -59,7 +59,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Tools(_)
         | Command::Eval(_)
         | Command::Models(_)
-        | Command::Keys(_) => "warn",
+        | Command::Keys(_)
+        | Command::Usage(_) => "warn",
     };
     switchyard::telemetry::init(
         cli.log_level.as_deref(),
@@ -119,6 +120,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             let mut stdout = std::io::stdout().lock();
             switchyard::cli::eval::run(delegation, &args, &mut stdout).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Usage(args) => {
+            let app = App::build(loaded, &args.sources.overrides(false)).await?;
+            let mut stdout = std::io::stdout().lock();
+            switchyard::cli::usage::run(
+                &app,
+                &args.by,
+                &args.since,
+                args.until.as_deref(),
+                &args.format,
+                &mut stdout,
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -582,6 +582,7 @@ async fn the_clients_own_model_serves_when_nothing_else_can() {
     let client = FakeProvider::new("client");
     let extras = CallExtras {
         client_model: Some(client.clone() as Arc<dyn Provider>),
+        ..CallExtras::default()
     };
     let output = world
         .registry

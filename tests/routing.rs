@@ -1,6 +1,6 @@
 //! Routing table tests: tier choice and escalation, the quality floor and latency target with
 //! scorecards, priorities, overrides allowed and refused, the cheapest-eligible rule, fallback
-//! order, and data residency (never relaxed).
+//! order, data residency (never relaxed), and budget pressure.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -72,6 +72,7 @@ fn request(task: &str) -> RouteRequest {
         priorities: None,
         model: None,
         max_cost: None,
+        budget_pressure: None,
     }
 }
 
@@ -246,6 +247,26 @@ fn priorities_trade_cost_for_quality_and_speed() {
     });
     let decision = router.route(&balanced).unwrap();
     assert_eq!(decision.weights, [0.5, 0.0, 0.5]);
+
+    // Budget pressure: the cheapest eligible candidate first whatever the priorities, the
+    // rest still in order of cost, and the rule and a note say why.
+    let mut pressed = quality.clone();
+    pressed.budget_pressure = Some("budgets.teams.payments is past its soft limit".into());
+    let decision = router.route(&pressed).unwrap();
+    assert_eq!(order(&decision), vec!["cheap-a", "mid", "big"]);
+    assert!(
+        decision.rule.ends_with(
+            "; budget pressure (budgets.teams.payments is past its soft limit): the cheapest eligible candidate first"
+        ),
+        "{}",
+        decision.rule
+    );
+    assert_eq!(
+        decision.notes,
+        [
+            "budget warning: budgets.teams.payments is past its soft limit; the cheapest eligible model was chosen"
+        ]
+    );
 }
 
 #[test]

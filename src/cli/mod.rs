@@ -1,4 +1,4 @@
-//! The command line: `serve`, `check`, `tools`, `models`, `eval`, `keys`.
+//! The command line: `serve`, `check`, `tools`, `models`, `eval`, `keys`, `usage`.
 //!
 //! | file | role |
 //! |---|---|
@@ -9,6 +9,7 @@
 //! | `models.rs` | `switchyard models` |
 //! | `eval.rs` | `switchyard eval` |
 //! | `keys.rs` | `switchyard keys` (API keys) |
+//! | `usage.rs` | `switchyard usage` |
 
 pub mod check;
 pub mod eval;
@@ -16,6 +17,7 @@ pub mod keys;
 pub mod models;
 pub mod serve;
 pub mod tools;
+pub mod usage;
 
 use std::path::PathBuf;
 
@@ -87,6 +89,9 @@ pub enum Command {
     /// Make, list and revoke the API keys HTTP callers authenticate with
     /// (`Authorization: Bearer <key>`). A key is printed once when made; only its hash is kept.
     Keys(KeysArgs),
+    /// The chargeback report from the usage ledger: cost, calls, tokens and savings against
+    /// the baseline model, grouped by department, team, user, model, task or tool.
+    Usage(UsageArgs),
 }
 
 /// `keys` arguments.
@@ -149,6 +154,25 @@ pub enum KeyRole {
     Member,
     /// Also reads admin endpoints.
     Admin,
+}
+
+/// `usage` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct UsageArgs {
+    /// Group by department, team, user, model, task or tool.
+    #[arg(long, default_value = "team", value_parser = ["department", "team", "user", "model", "task", "tool"])]
+    pub by: String,
+    /// From: a duration back from now (90m, 12h, 30d, 2w) or a date (2026-07-01, RFC 3339).
+    #[arg(long, default_value = "30d", value_name = "WHEN")]
+    pub since: String,
+    /// To (exclusive; a bare date includes that day). Default: now.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Output format.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+    pub format: String,
+    #[command(flatten)]
+    pub sources: SourceArgs,
 }
 
 /// Where sources come from (shared by every command).

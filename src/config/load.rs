@@ -111,9 +111,11 @@ pub fn parse_lenient(text: &str) -> Result<(Config, Vec<ConfigIssue>), ConfigErr
             }
             "teams" => entries(&key, value, &mut issues, &mut config.teams),
             "departments" => entries(&key, value, &mut issues, &mut config.departments),
+            "quotas" => section(&key, value, &mut issues, &mut config.quotas),
+            "budgets" => section(&key, value, &mut issues, &mut config.budgets),
             other => issues.push(ConfigIssue::new(
                 other,
-                "unknown section; expected one of identity, server, data, store, response, tools, notes, logging, connectors, providers, models, delegate, auth, teams, departments",
+                "unknown section; expected one of identity, server, data, store, response, tools, notes, logging, connectors, providers, models, delegate, auth, teams, departments, quotas, budgets",
             )),
         }
     }

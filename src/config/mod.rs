@@ -7,9 +7,11 @@
 //! | `validate.rs` | pure semantic checks |
 //! | `governance.rs` | pure checks of `[auth]`, `[teams]`, `[departments]` |
 //! | `paths.rs` | user config and data directories, `~` expansion |
+//! | `limits.rs` | `[quotas]` and `[budgets]` |
 //! | `store.rs` | `[store] url` resolved into the database to open |
 
 pub mod governance;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod paths;

@@ -45,6 +45,10 @@ pub struct Config {
     pub teams: BTreeMap<String, TeamConfig>,
     /// `[departments.<dept>]`: cost centres, by id.
     pub departments: BTreeMap<String, DepartmentConfig>,
+    /// `[quotas]`: request and token quotas per user and team.
+    pub quotas: super::limits::QuotasConfig,
+    /// `[budgets]`: spending limits per team and department.
+    pub budgets: super::limits::BudgetsConfig,
 }
 
 /// `[identity]`.

@@ -46,6 +46,12 @@ pub trait CostHook: Send + Sync {
 
     /// Settle a reservation with what the call actually cost (zero when it failed before use).
     async fn settle(&self, reservation: &Reservation, actual: Micros);
+
+    /// Budget pressure: why `identity` is past a soft limit, when it is (routing then takes
+    /// the cheapest eligible model and the result carries the warning).
+    async fn pressure(&self, _identity: &Identity) -> Option<String> {
+        None
+    }
 }
 
 /// A hook that refuses nothing and remembers the last settlements (newest last).
@@ -106,5 +112,43 @@ impl CostHook for RecordingHook {
         {
             entry.1 = Some(actual);
         }
+    }
+}
+
+/// What a delegation consumed, reported by the `delegate` tool to whoever records the call
+/// (the ledger), so nothing has to parse its output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DelegationUsage {
+    /// The task kind.
+    pub task: String,
+    /// The model that answered (none when every attempt failed).
+    pub model: Option<String>,
+    /// Input tokens at the full price.
+    pub input_tokens: u64,
+    /// Output tokens.
+    pub output_tokens: u64,
+    /// Cached input tokens.
+    pub cached_tokens: u64,
+    /// What every attempt cost.
+    pub cost: Micros,
+    /// What the baseline model would have cost, when known.
+    pub baseline: Option<Micros>,
+}
+
+/// A slot one call's delegation reports its usage through.
+#[derive(Debug, Default)]
+pub struct UsageSlot(Mutex<Option<DelegationUsage>>);
+
+impl UsageSlot {
+    /// Report.
+    pub fn put(&self, usage: DelegationUsage) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(usage);
+        }
+    }
+
+    /// What was reported, if anything.
+    pub fn take(&self) -> Option<DelegationUsage> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
     }
 }

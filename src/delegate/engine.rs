@@ -102,6 +102,7 @@ pub async fn prepare(
         priorities: ask.priorities,
         model: ask.model.clone(),
         max_cost: ask.max_cost,
+        budget_pressure: delegation.hook().pressure(&ctx.identity).await,
     };
     let available: HashSet<String> = providers.ids().map(str::to_owned).collect();
     let scorecards = delegation.scorecards();
@@ -191,11 +192,17 @@ pub async fn execute(
         {
             Ok(reservation) => reservation,
             Err(refusal) => {
-                let err = ConnectorError::Forbidden(format!(
-                    "the budget refused {}: {refusal}",
-                    model.id
+                // A cheaper fallback may still fit what is left of the budget.
+                let message = format!("the budget refused {}: {refusal}", model.id);
+                record.attempts.push(attempt(
+                    model,
+                    "refused",
+                    Some(message.clone()),
+                    0,
+                    Micros::ZERO,
                 ));
-                return Err((err, record));
+                last_error = Some(message);
+                continue;
             }
         };
         ctx.progress.report(
@@ -309,6 +316,10 @@ pub async fn execute(
     record.cost_micros = spent.0;
     record.cost_usd = spent.as_usd();
     let detail = last_error.unwrap_or_else(|| "no candidate could be called".to_owned());
+    if !record.attempts.is_empty() && record.attempts.iter().all(|a| a.outcome == "refused") {
+        // Only budgets stood in the way: say so plainly (the last refusal has the figures).
+        return Err((ConnectorError::Forbidden(detail), record));
+    }
     let tried = record.attempts.len();
     let err = ConnectorError::Upstream {
         status: 502,

@@ -62,7 +62,7 @@ pub struct AttemptRecord {
     pub model: String,
     /// The provider.
     pub provider: String,
-    /// `ok` or `failed`.
+    /// `ok`, `failed`, `skipped` (no time left) or `refused` (over budget).
     pub outcome: String,
     /// The error, when it failed.
     pub error: Option<String>,

@@ -42,6 +42,9 @@ pub struct RouteRequest {
     pub model: Option<String>,
     /// The most the caller will pay for one call.
     pub max_cost: Option<Micros>,
+    /// Budget pressure: why the caller's budget is past its soft limit. When set, the
+    /// cheapest eligible candidate goes first whatever the priorities, and the rule says so.
+    pub budget_pressure: Option<String>,
 }
 
 /// Where a quality or speed figure came from.
@@ -280,6 +283,17 @@ impl Router<'_> {
             describe_weights(weights, policy.quality_floor)
         );
         let mut ranked = ranked;
+        if let Some(pressure) = &request.budget_pressure {
+            // Stable: among equal costs the priorities' order stands.
+            ranked.sort_by_key(|r| (!self.priced(&r.model), r.estimated_cost));
+            let _ = write!(
+                rule,
+                "; budget pressure ({pressure}): the cheapest eligible candidate first"
+            );
+            notes.push(format!(
+                "budget warning: {pressure}; the cheapest eligible model was chosen"
+            ));
+        }
         let max_attempts = self.policy.max_attempts as usize;
         for left_out in ranked.iter().skip(max_attempts) {
             rejected.push(Rejected {
@@ -300,6 +314,11 @@ impl Router<'_> {
             system: policy.system.clone(),
             notes,
         })
+    }
+
+    /// Whether the catalog prices `model` (unpriced models' zero estimate is not "cheap").
+    fn priced(&self, model: &str) -> bool {
+        self.catalog.get(model).is_some_and(|m| m.priced)
     }
 
     /// Check each model and rank those that pass.

@@ -1,5 +1,6 @@
 //! Governance: who is calling (identity from config, API keys or JWTs), what their team may
-//! do (policies), and the audit trail of what was decided.
+//! do (policies), how much it may use (quotas, budgets), what it used (the ledger, the usage
+//! report, metrics), and the audit trail of what was decided.
 //!
 //! | file | role |
 //! |---|---|
@@ -10,19 +11,40 @@
 //! | `policy.rs` | team policies: which tools a caller sees and may call |
 //! | `metadata.rs` | RFC 9728 protected-resource metadata |
 //! | `admin.rs` | `require_admin`, the `Admin` extractor and `GET /admin/keys` |
+//! | `gate.rs` | [`Meter`]: quotas before a call, the ledger row and metrics after |
+//! | `quota.rs` | requests per minute and tokens per day, counted in the store |
+//! | `budget.rs` | budgets: the store-backed cost hook (reserve, settle), soft-limit pressure |
+//! | `period.rs` | UTC day, ISO week and calendar month bounds |
+//! | `clock.rs` | the clock (tests move it forward) |
+//! | `ledger.rs` | the group-commit ledger writer |
+//! | `usage.rs` | the chargeback report (`switchyard usage`, `GET /usage`) |
+//! | `metrics.rs` | Prometheus metrics (`GET /metrics`) |
+//! | `http.rs` | the `/usage` and `/metrics` handlers |
+//! | `status_tool.rs` | the `budget_status` tool |
 
 pub mod admin;
 pub mod auth;
+pub mod budget;
+pub mod clock;
+pub mod gate;
+pub mod http;
 pub mod identity;
 pub mod jwt;
 pub mod keys;
+pub mod ledger;
 pub mod metadata;
+pub mod metrics;
+pub mod period;
 pub mod policy;
+pub mod quota;
+pub mod status_tool;
+pub mod usage;
 
 use switchyard_core::Identity;
 
 pub use admin::{Admin, require_admin};
 pub use auth::Authenticator;
+pub use gate::{CallOutcome, Meter};
 pub use identity::Directory;
 pub use policy::{Denial, Governance};
 

@@ -23,7 +23,8 @@ use switchyard_core::{CallContext, ConnectorError, Identity, ProgressSink, Respo
 use super::conformance::Fixtures;
 use super::sampling::{self, ClientModel};
 use super::{convert, prompts};
-use crate::governance::{Caller, Denial, Governance};
+use crate::delegate::accounting::UsageSlot;
+use crate::governance::{CallOutcome, Caller, Denial, Governance};
 use crate::registry::{CallExtras, DispatchError, Registry};
 
 /// What the server says about itself.
@@ -199,32 +200,47 @@ impl SwitchyardServer {
             args,
         )
         .map_err(|message| McpError::invalid_params(message, None))?;
+        let usage = Arc::new(UsageSlot::default());
         let extras = CallExtras {
             client_model: client.provider(),
+            usage: Some(Arc::clone(&usage)),
         };
         let (timeout, setting) = self.registry.call_timeout(name, self.call_timeout);
-        let ctx = self.call_context(context, identity, timeout);
+        let ctx = self.call_context(context, identity.clone(), timeout);
+        let meter = self
+            .registry
+            .meter()
+            .filter(|_| self.registry.tool(name).is_some());
         let started = Instant::now();
-        let cancel = ctx.cancel.clone();
-        let call = self.registry.call_with(name, args, ctx, &extras);
-        let outcome = tokio::select! {
-            result = tokio::time::timeout(timeout, call) => match result {
-                Ok(dispatched) => dispatched,
-                Err(_) => Ok(Err(ConnectorError::Timeout(format!(
-                    "{name} did not finish within {} seconds ({setting})",
-                    timeout.as_secs()
-                )))),
-            },
-            () = cancel.cancelled() => Ok(Err(ConnectorError::Timeout(format!("{name} was cancelled by the client")))),
+        let admitted = match meter {
+            Some(meter) => meter.admit(&identity, name).await,
+            None => Ok(()),
+        };
+        let outcome = match admitted {
+            Err(err) => Ok(Err(err)),
+            Ok(()) => {
+                let cancel = ctx.cancel.clone();
+                let call = self.registry.call_with(name, args, ctx, &extras);
+                tokio::select! {
+                    result = tokio::time::timeout(timeout, call) => match result {
+                        Ok(dispatched) => dispatched,
+                        Err(_) => Ok(Err(ConnectorError::Timeout(format!(
+                            "{name} did not finish within {} seconds ({setting})",
+                            timeout.as_secs()
+                        )))),
+                    },
+                    () = cancel.cancelled() => Ok(Err(ConnectorError::Timeout(format!("{name} was cancelled by the client")))),
+                }
+            }
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
-        match outcome {
+        let response = match outcome {
             Err(DispatchError::UnknownTool(tool)) => {
                 tracing::info!(tool = %tool, outcome = "unknown_tool", "tool call rejected");
-                Err(McpError::invalid_params(
+                return Err(McpError::invalid_params(
                     format!("unknown tool {tool:?}; tools/list shows the tools this server offers"),
                     None,
-                ))
+                ));
             }
             Ok(Ok(output)) => {
                 tracing::info!(
@@ -235,11 +251,12 @@ impl SwitchyardServer {
                     truncated = output.truncated,
                     "tool call"
                 );
-                Ok(convert::success(output).into())
+                let recorded = (output.text.len(), output.truncated, "ok");
+                (convert::success(output), recorded)
             }
             Ok(Err(err)) => {
                 // A 2026-07-28 delegation that got as far as the client's model asks for its
-                // answer in a second round trip.
+                // answer in a second round trip (recorded when it comes back).
                 if let ClientModel::Deferred(deferred) = &client
                     && let Some(request) = deferred.taken()
                 {
@@ -248,9 +265,40 @@ impl SwitchyardServer {
                     return Ok(sampling::input_required(&request, state).into());
                 }
                 tracing::info!(tool = %name, outcome = err.kind().as_str(), elapsed_ms, error = %err, "tool call failed");
-                Ok(convert::failure(name, &err).into())
+                let result = convert::failure(name, &err);
+                let bytes = result
+                    .content
+                    .iter()
+                    .filter_map(|c| c.as_text().map(|t| t.text.len()))
+                    .sum();
+                (result, (bytes, false, err.kind().as_str()))
+            }
+        };
+        let (result, (bytes, truncated, outcome)) = response;
+        if let Some(meter) = meter {
+            let call = CallOutcome {
+                identity: &identity,
+                tool: name,
+                instance: self.registry.instance_for(name, args),
+                latency_ms: elapsed_ms,
+                outcome,
+                bytes,
+                truncated,
+                usage: usage.take(),
+            };
+            if let Err(err) = meter.record(call).await {
+                // Every answered call has its ledger row: without one, the answer is withheld.
+                tracing::error!(tool = %name, error = %err, "tool call not recorded");
+                return Ok(convert::failure(
+                    name,
+                    &ConnectorError::Internal(format!(
+                        "{err}; the call ran but its result is withheld because it could not be recorded"
+                    )),
+                )
+                .into());
             }
         }
+        Ok(result.into())
     }
 }
 

@@ -26,7 +26,7 @@ use crate::context;
 use crate::delegate;
 use crate::delegate::provider::Provider;
 use crate::delegate::service::Delegation;
-use crate::governance::{Denial, Governance};
+use crate::governance::{self, Denial, Governance, Meter};
 
 pub use policy::ToolPolicy;
 
@@ -46,6 +46,8 @@ pub enum Route {
     RoutePreview,
     /// `list_models`.
     ListModels,
+    /// `budget_status`.
+    BudgetStatus,
 }
 
 /// How the registry is set up besides its connectors.
@@ -60,6 +62,8 @@ pub struct RegistryOptions {
     /// Team policies: which sources `read_context`, `search_context` and delegation context
     /// may reach for a caller.
     pub governance: Governance,
+    /// Quotas, budgets and the ledger, when the server has a store.
+    pub meter: Option<Arc<Meter>>,
 }
 
 /// What one call brings from its session besides the context (today: the client's own model,
@@ -68,6 +72,8 @@ pub struct RegistryOptions {
 pub struct CallExtras {
     /// The MCP client's model as a provider, when the client declared sampling.
     pub client_model: Option<Arc<dyn Provider>>,
+    /// Where `delegate` reports the model, tokens and cost of the call (for the ledger).
+    pub usage: Option<Arc<delegate::accounting::UsageSlot>>,
 }
 
 /// One published tool.
@@ -149,6 +155,7 @@ pub struct Registry {
     data_classes: HashMap<String, DataClass>,
     delegation: Option<Arc<Delegation>>,
     governance: Governance,
+    meter: Option<Arc<Meter>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -228,6 +235,13 @@ impl Registry {
                 "delegate",
             ));
         }
+        if options.meter.is_some() {
+            builtins.push((
+                governance::status_tool::spec(),
+                Route::BudgetStatus,
+                "governance",
+            ));
+        }
         for (spec, route, toolset) in builtins {
             if policy.publishes(&spec, &[toolset]) {
                 let budget = budget_for(&spec.name);
@@ -257,6 +271,7 @@ impl Registry {
             data_classes: options.data_classes,
             delegation: options.delegation,
             governance: options.governance,
+            meter: options.meter,
         }
     }
 
@@ -288,6 +303,24 @@ impl Registry {
     /// The delegation service, when enabled.
     pub fn delegation(&self) -> Option<&Arc<Delegation>> {
         self.delegation.as_ref()
+    }
+
+    /// Quotas, budgets and the ledger, when configured.
+    pub fn meter(&self) -> Option<&Arc<Meter>> {
+        self.meter.as_ref()
+    }
+
+    /// The connector instance a call of `tool` with `args` goes to (None for built-in tools
+    /// and unknown tools).
+    pub fn instance_for(&self, tool: &str, args: &JsonObject) -> Option<String> {
+        let Route::Connector(group) = &self.tool(tool)?.route else {
+            return None;
+        };
+        let named = args
+            .get("instance")
+            .and_then(serde_json::Value::as_str)
+            .filter(|id| group.instances.iter().any(|c| c.id() == *id));
+        Some(named.map_or_else(|| group.instances[0].id().to_owned(), str::to_owned))
     }
 
     /// How long a call of `tool` may take, and the setting that says so: `delegate` waits for
@@ -337,6 +370,7 @@ impl Registry {
                 delegate::tools::route_preview::run(self, args, &ctx, extras).await
             }
             Route::ListModels => delegate::tools::list_models::run(self, args, &ctx, extras).await,
+            Route::BudgetStatus => governance::status_tool::run(self, args, &ctx).await,
         };
         let hint = "narrow the request (a path, a smaller range, a lower limit) to see the rest";
         Ok(result.map(|output| output.redact_secrets().enforce_budget(&entry.budget, hint)))

@@ -10,14 +10,20 @@
 //! | `scorecards.rs` | `switchyard eval` scorecards |
 //! | `keys.rs` | API keys (hashed) for HTTP authentication |
 //! | `audit.rs` | the audit log of governance decisions |
+//! | `ledger.rs` | the usage ledger, its report, the governance audit log |
+//! | `budgets.rs` | budget usage: atomic reservation and settlement |
+//! | `quotas.rs` | fixed-window quota counters |
 //!
 //! Queries shared by both backends are written once with `$1`-style parameters (SQLite
 //! accepts them too) and run through [`with_pool!`], which compiles the code once per backend.
 
 pub mod audit;
+pub mod budgets;
 pub mod keys;
+pub mod ledger;
 pub mod notes;
 mod postgres;
+pub mod quotas;
 pub mod scorecards;
 mod sqlite;
 pub mod target;
@@ -188,6 +194,21 @@ impl Store {
     /// The audit log in this store.
     pub fn audit(&self) -> AuditStore {
         AuditStore::new(self.backend.clone())
+    }
+
+    /// The usage ledger and the governance audit log.
+    pub fn ledger(&self) -> ledger::LedgerStore {
+        ledger::LedgerStore::new(self.backend.clone())
+    }
+
+    /// Budget usage.
+    pub fn budgets(&self) -> budgets::BudgetStore {
+        budgets::BudgetStore::new(self.backend.clone())
+    }
+
+    /// Quota counters.
+    pub fn quotas(&self) -> quotas::QuotaStore {
+        quotas::QuotaStore::new(self.backend.clone())
     }
 
     /// Where the data is: the file, or the database URL without its password.

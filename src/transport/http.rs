@@ -1,5 +1,5 @@
 //! The HTTP server: Streamable HTTP at `/mcp` (both protocol eras, through rmcp), the legacy
-//! SSE pair at `/sse` + `/message`, and `/healthz`; Host and Origin checked on every route.
+//! SSE pair at `/sse` + `/message`, `/healthz`, and with a store `/usage` and `/metrics`; Host and Origin checked on every route.
 //!
 //! Every route passes the auth layer (`governance::auth`), which puts the caller into the
 //! request or answers 401; `/.well-known/oauth-protected-resource` serves RFC 9728 metadata
@@ -123,6 +123,12 @@ pub fn router(
         .route("/sse", get(sse::open))
         .route("/message", post(sse::post))
         .with_state(sse_sessions);
+    let metering = server.registry().meter().cloned().map(|meter| {
+        Router::new()
+            .route("/usage", get(crate::governance::http::usage))
+            .route("/metrics", get(crate::governance::http::metrics))
+            .with_state(meter)
+    });
     let health = Router::new()
         .route("/healthz", get(healthz))
         .with_state((server, options.auth.enabled()));
@@ -133,21 +139,24 @@ pub fn router(
     let admin = Router::new()
         .route("/admin/keys", get(admin::list_keys))
         .with_state(options.keys.clone());
-    Router::new()
+    let mut app = Router::new()
         .nest_service("/mcp", streamable)
         .merge(legacy)
         .merge(health)
         .merge(well_known)
-        .merge(admin)
-        .layer(axum::extract::DefaultBodyLimit::max(
-            options.max_request_bytes,
-        ))
-        .layer(axum::middleware::from_fn(mcp_status_fixes))
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::clone(&options.auth),
-            auth::layer,
-        ))
-        .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
+        .merge(admin);
+    if let Some(metering) = metering {
+        app = app.merge(metering);
+    }
+    app.layer(axum::extract::DefaultBodyLimit::max(
+        options.max_request_bytes,
+    ))
+    .layer(axum::middleware::from_fn(mcp_status_fixes))
+    .layer(axum::middleware::from_fn_with_state(
+        Arc::clone(&options.auth),
+        auth::layer,
+    ))
+    .layer(axum::middleware::from_fn_with_state(guard, guard::enforce))
 }
 
 /// Bind `addr` (loopback only unless authentication is on) and serve until `shutdown` is

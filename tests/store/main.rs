@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `fixture.rs` | a temporary SQLite directory or PostgreSQL database per test |
 //! | `notes.rs` | notes: add, get, list and its filters, delete, search |
+//! | `governance.rs` | the ledger and its usage report, budget reservations, quota counters |
 //! | `scorecards.rs` | scorecards: upsert and list |
 //! | `keys.rs` | API keys (hashed) and the audit log |
 //! | `sharing.rs` | two handles on one database, concurrent migrations, locations |
@@ -16,6 +17,7 @@
 )]
 
 mod fixture;
+mod governance;
 mod keys;
 mod notes;
 mod scorecards;

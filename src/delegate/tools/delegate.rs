@@ -5,7 +5,9 @@ use switchyard_core::{
 };
 
 use super::args::Params;
+use crate::delegate::accounting::DelegationUsage;
 use crate::delegate::engine;
+use crate::delegate::money::Micros;
 use crate::delegate::record::DelegationRecord;
 use crate::registry::{CallExtras, Registry};
 
@@ -39,7 +41,14 @@ pub async fn run(
     let params: Params = parse_args(args)?;
     let ask = params.into_ask(delegation.config().max_output_tokens)?;
     let prepared = engine::prepare(registry, delegation, &ask, ctx, extras).await?;
-    match engine::execute(delegation, prepared, ctx).await {
+    let outcome = engine::execute(delegation, prepared, ctx).await;
+    if let Some(slot) = &extras.usage {
+        let record = match &outcome {
+            Ok(record) | Err((_, record)) => record,
+        };
+        slot.put(usage_of(record));
+    }
+    match outcome {
         Ok(mut record) => {
             let truncated = fit_answer(&mut record, ctx.budget.max_bytes());
             Ok(ToolOutput {
@@ -53,6 +62,20 @@ pub async fn run(
             tracing::info!(attempts = record.attempts.len(), error = %err, "delegation failed");
             Err(with_attempts(err, &record))
         }
+    }
+}
+
+/// What the record says the delegation consumed.
+fn usage_of(record: &DelegationRecord) -> DelegationUsage {
+    let usage = record.usage.as_ref();
+    DelegationUsage {
+        task: record.task.clone(),
+        model: record.answer.as_ref().and(record.model.clone()),
+        input_tokens: usage.map_or(0, |u| u.input_tokens),
+        output_tokens: usage.map_or(0, |u| u.output_tokens),
+        cached_tokens: usage.map_or(0, |u| u.cached_input_tokens),
+        cost: Micros(record.cost_micros),
+        baseline: record.baseline.as_ref().map(|b| Micros(b.cost_micros)),
     }
 }
 

@@ -1,0 +1,204 @@
+//! `[quotas]` and `[budgets]`: request and token quotas per user and team, and spending limits
+//! per team and department. Raw structs as written; `validate_governance` checks them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::ConfigIssue;
+
+/// `[quotas]`: `[quotas.default]` for teams without an entry, `[quotas.teams.<team>]` per team.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuotasConfig {
+    /// Limits of callers whose team has no entry (and of callers without a team).
+    pub default: Option<QuotaLimits>,
+    /// Limits per team, by team name.
+    pub teams: BTreeMap<String, QuotaLimits>,
+}
+
+/// The limits of one team; an unset limit does not apply (and costs no database write).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuotaLimits {
+    /// Tool calls (not delegations) per minute by each user of the team.
+    pub tool_calls_per_minute_per_user: Option<u64>,
+    /// Tool calls (not delegations) per minute by the whole team.
+    pub tool_calls_per_minute: Option<u64>,
+    /// Delegations per minute by each user of the team.
+    pub delegations_per_minute_per_user: Option<u64>,
+    /// Delegations per minute by the whole team.
+    pub delegations_per_minute: Option<u64>,
+    /// Model tokens (input and output) per UTC day by the whole team.
+    pub tokens_per_day: Option<u64>,
+}
+
+/// `[budgets]`: `[budgets.teams.<team>]` and `[budgets.departments.<department>]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetsConfig {
+    /// Budgets per team.
+    pub teams: BTreeMap<String, BudgetConfig>,
+    /// Budgets per department (shared by its teams).
+    pub departments: BTreeMap<String, BudgetConfig>,
+}
+
+/// One budget in US dollars per period.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetConfig {
+    /// `day` (UTC), `week` (ISO, from Monday) or `month` (calendar).
+    pub period: BudgetPeriod,
+    /// Past this, results carry a warning and routing prefers the cheapest eligible model.
+    pub soft_usd: Option<f64>,
+    /// Past this, delegations are refused until the period resets.
+    pub hard_usd: Option<f64>,
+}
+
+/// A budget's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetPeriod {
+    /// A UTC day.
+    Day,
+    /// An ISO week, Monday 00:00 UTC to the next.
+    Week,
+    /// A calendar month (UTC).
+    Month,
+}
+
+impl BudgetPeriod {
+    /// `day`, `week` or `month`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BudgetPeriod::Day => "day",
+            BudgetPeriod::Week => "week",
+            BudgetPeriod::Month => "month",
+        }
+    }
+}
+
+/// Check `[quotas]` and `[budgets]`.
+pub fn validate_governance(
+    quotas: &QuotasConfig,
+    budgets: &BudgetsConfig,
+    issues: &mut Vec<ConfigIssue>,
+) {
+    let limits = quotas
+        .default
+        .iter()
+        .map(|l| ("quotas.default".to_owned(), l))
+        .chain(
+            quotas
+                .teams
+                .iter()
+                .map(|(team, l)| (format!("quotas.teams.{team}"), l)),
+        );
+    for (key, limits) in limits {
+        for (name, value) in [
+            (
+                "tool_calls_per_minute_per_user",
+                limits.tool_calls_per_minute_per_user,
+            ),
+            ("tool_calls_per_minute", limits.tool_calls_per_minute),
+            (
+                "delegations_per_minute_per_user",
+                limits.delegations_per_minute_per_user,
+            ),
+            ("delegations_per_minute", limits.delegations_per_minute),
+            ("tokens_per_day", limits.tokens_per_day),
+        ] {
+            if value == Some(0) || value.is_some_and(|v| v > i64::MAX as u64 / 2) {
+                issues.push(ConfigIssue::new(
+                    format!("{key}.{name}"),
+                    "must be at least 1 (leave it out for no limit)",
+                ));
+            }
+        }
+    }
+    let all = budgets
+        .teams
+        .iter()
+        .map(|(team, b)| (format!("budgets.teams.{team}"), b))
+        .chain(
+            budgets
+                .departments
+                .iter()
+                .map(|(d, b)| (format!("budgets.departments.{d}"), b)),
+        );
+    for (key, budget) in all {
+        if budget.soft_usd.is_none() && budget.hard_usd.is_none() {
+            issues.push(ConfigIssue::new(
+                key.clone(),
+                "sets neither soft_usd nor hard_usd; set at least one",
+            ));
+        }
+        for (name, value) in [("soft_usd", budget.soft_usd), ("hard_usd", budget.hard_usd)] {
+            if let Some(value) = value
+                && let Err(message) = crate::delegate::money::Micros::from_usd(value)
+            {
+                issues.push(ConfigIssue::new(format!("{key}.{name}"), message));
+            }
+        }
+        if let (Some(soft), Some(hard)) = (budget.soft_usd, budget.hard_usd)
+            && soft > hard
+        {
+            issues.push(ConfigIssue::new(
+                format!("{key}.soft_usd"),
+                format!(
+                    "{soft} is above hard_usd {hard}; the soft limit warns before the hard one"
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::load::parse_lenient;
+
+    #[test]
+    fn quotas_and_budgets_parse_and_bad_values_are_named() {
+        let (config, issues) = parse_lenient(
+            r#"
+[quotas.default]
+tool_calls_per_minute_per_user = 60
+
+[quotas.teams.payments]
+tool_calls_per_minute = 0
+tokens_per_day = 1000000
+
+[budgets.teams.payments]
+period = "week"
+soft_usd = 50
+hard_usd = 40
+
+[budgets.departments.engineering]
+period = "month"
+"#,
+        )
+        .expect("parses");
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(
+            config.quotas.teams["payments"].tokens_per_day,
+            Some(1_000_000)
+        );
+        let issues = crate::config::validate::validate(&config);
+        let keys: Vec<&str> = issues.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "quotas.teams.payments.tool_calls_per_minute",
+                "budgets.teams.payments.soft_usd",
+                "budgets.departments.engineering",
+            ]
+        );
+        let (_, issues) = parse_lenient(
+            "[budgets.teams.x]
+period = \"year\"\nhard_usd = 1\n",
+        )
+        .expect("parses");
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].key.starts_with("budgets"), "{issues:?}");
+    }
+}
