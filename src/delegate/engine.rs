@@ -186,7 +186,9 @@ pub async fn execute(
                 &ctx.identity,
                 &prepared.decision.task,
                 &model.id,
-                candidate.estimated_cost,
+                // The ceiling, not the estimate: a hard budget limit then holds however many
+                // calls are in flight (the settlement returns what was not spent).
+                candidate.cost_ceiling,
             )
             .await
         {

@@ -68,6 +68,11 @@ pub struct Ranked {
     pub tier: String,
     /// The estimated cost of this call (input estimate + the whole output budget).
     pub estimated_cost: Micros,
+    /// The most this call can cost: every input byte a token (byte-level tokenizers never
+    /// make more tokens than bytes), a margin for the chat template, and the whole output
+    /// budget. Budgets reserve this, so a hard limit holds however many calls run at once.
+    #[serde(skip)]
+    pub cost_ceiling: Micros,
     /// Quality 0–1 and where it came from.
     pub quality: f64,
     /// Speed 0–1 and where it came from.
@@ -381,6 +386,7 @@ impl Router<'_> {
                     provider: model.provider.clone(),
                     tier: model.tier.clone(),
                     estimated_cost: cost,
+                    cost_ceiling: cost_ceiling(model, request),
                     quality,
                     speed,
                     evidence,
@@ -543,4 +549,20 @@ fn describe_weights(weights: [f64; 3], floor: f64) -> String {
         );
     }
     text
+}
+
+/// Tokens a chat template may add around the messages (role markers, separators).
+const TEMPLATE_MARGIN_TOKENS: u64 = 64;
+
+/// The most a call of `model` for `request` can cost (see [`Ranked::cost_ceiling`]).
+fn cost_ceiling(model: &ModelSpec, request: &RouteRequest) -> Micros {
+    model.prices.cost(&Usage {
+        // `input_tokens` is bytes / 4: back to bytes, one token each at most.
+        input_tokens: request
+            .input_tokens
+            .saturating_mul(4)
+            .saturating_add(TEMPLATE_MARGIN_TOKENS),
+        output_tokens: request.max_output_tokens.min(model.max_output),
+        ..Usage::default()
+    })
 }

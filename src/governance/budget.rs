@@ -296,7 +296,7 @@ impl CostHook for BudgetHook {
                 let remaining = hard - figures.spent - figures.reserved;
                 let message = format!(
                     "{} (hard limit {} per {}) is reached: spent {}, reserved for calls in flight {}, remaining {}, \
-                     and {model} is estimated at {estimate}; it resets at {} (in {})",
+                     and {model} may cost up to {estimate}; it resets at {} (in {})",
                     budget.key_text(),
                     usd(hard),
                     budget.period.as_str(),

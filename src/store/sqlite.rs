@@ -25,9 +25,12 @@ pub(super) async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
+    // A connection to a local file does not go stale: no ping before every query (it was a
+    // round trip to the connection's worker thread on each of them, the ledger row included).
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .min_connections(0)
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;

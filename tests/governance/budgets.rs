@@ -15,7 +15,7 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
     let mock = mock_provider(Duration::ZERO).await;
     let config = format!(
         "[identity]\nuser = \"alice\"\nteam = \"payments\"\n{}\n\
-         [budgets.teams.payments]\nperiod = \"day\"\nsoft_usd = 0.004\nhard_usd = 0.010\n",
+         [budgets.teams.payments]\nperiod = \"day\"\nsoft_usd = 0.004\nhard_usd = 0.012\n",
         models_config(mock.addr)
     );
     let served = serve(&config, None, |r| r).await;
@@ -53,8 +53,9 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
         text(&result)
     );
 
-    // Naming the dear model until the hard limit: 4410 + 2100 + 2100 = 8610 µ$, then the
-    // next estimate no longer fits under $0.010.
+    // Naming the dear model until the hard limit: 4410 + 2100 = 6510 µ$, then dear's cost
+    // ceiling (~5800 µ$: every input byte a token, plus the whole output budget) no longer
+    // fits under $0.012.
     let mut refusal = None;
     for n in 3..10 {
         let result = call(
@@ -70,17 +71,17 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
         }
     }
     let refusal = refusal.expect("the hard limit refuses");
-    let spent = 2 * DEAR_MICROS + CHEAP_MICROS + 2 * DEAR_MICROS;
+    let spent = 2 * DEAR_MICROS + CHEAP_MICROS + DEAR_MICROS;
     assert!(
-        refusal.contains("budgets.teams.payments (hard limit $0.01 per day) is reached"),
+        refusal.contains("budgets.teams.payments (hard limit $0.012 per day) is reached"),
         "{refusal}"
     );
-    assert_eq!(spent, 8_610);
+    assert_eq!(spent, 6_510);
     assert!(
-        refusal.contains("spent $0.00861, reserved for calls in flight $0.00"),
+        refusal.contains("spent $0.00651, reserved for calls in flight $0.00"),
         "{refusal}"
     );
-    assert!(refusal.contains("remaining $0.00139"), "{refusal}");
+    assert!(refusal.contains("remaining $0.00549"), "{refusal}");
     assert!(
         refusal.contains("resets at ") && refusal.contains("T00:00:00Z (in "),
         "{refusal}"
@@ -95,7 +96,7 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
     assert_eq!(budget["reserved_usd"], json!(0.0));
     assert_eq!(budget["over_soft"], json!(true));
     assert!(
-        text(&status).contains("remaining $0.001390"),
+        text(&status).contains("remaining $0.005490"),
         "{}",
         text(&status)
     );
@@ -108,9 +109,9 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
         .rows(0, i64::MAX)
         .await
         .expect("ledger rows");
-    assert_eq!(rows.len(), 7, "{rows:#?}");
+    assert_eq!(rows.len(), 6, "{rows:#?}");
     let delegations: Vec<_> = rows.iter().filter(|r| r.tool == "delegate").collect();
-    assert_eq!(delegations.len(), 6);
+    assert_eq!(delegations.len(), 5);
     assert_eq!(
         delegations.iter().map(|r| r.cost_micros).sum::<i64>(),
         spent
@@ -122,7 +123,7 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
     assert_eq!(first.team.as_deref(), Some("payments"));
     assert_eq!(first.outcome, "ok");
     assert!(first.baseline_micros.is_some());
-    let refused = delegations[5];
+    let refused = delegations[4];
     assert_eq!(
         (refused.outcome.as_str(), refused.cost_micros),
         ("forbidden", 0)
@@ -130,7 +131,7 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
     let audit = governance.ledger().audit_entries().await.expect("audit");
     assert_eq!(audit.len(), 1, "{audit:?}");
     assert_eq!(audit[0].2, "budget_refused");
-    assert!(audit[0].3.contains("remaining $0.00139"), "{:?}", audit[0]);
+    assert!(audit[0].3.contains("remaining $0.00549"), "{:?}", audit[0]);
 }
 
 #[tokio::test]
@@ -141,7 +142,7 @@ async fn a_department_budget_applies_with_the_teams_and_refuses_first_when_small
         "[identity]\nuser = \"bob\"\nteam = \"payments\"\n\
          [departments.engineering]\n[teams.payments]\ndepartment = \"engineering\"\n{}\n\
          [budgets.teams.payments]\nperiod = \"month\"\nhard_usd = 100\n\
-         [budgets.departments.engineering]\nperiod = \"week\"\nhard_usd = 0.004\n",
+         [budgets.departments.engineering]\nperiod = \"week\"\nhard_usd = 0.0075\n",
         models_config(mock.addr)
     );
     let served = serve(&config, None, |r| r).await;
@@ -164,7 +165,7 @@ async fn a_department_budget_applies_with_the_teams_and_refuses_first_when_small
     assert!(is_error(&second), "{second}");
     let refusal = text(&second);
     assert!(
-        refusal.contains("budgets.departments.engineering (hard limit $0.004 per week)"),
+        refusal.contains("budgets.departments.engineering (hard limit $0.0075 per week)"),
         "{refusal}"
     );
     // Refused on the department: the team budget was not charged by the refused call.
@@ -196,14 +197,14 @@ async fn a_cheaper_fallback_that_fits_the_remaining_budget_answers_after_a_refus
     let mock = mock_provider(Duration::ZERO).await;
     let config = format!(
         "[identity]\nuser = \"alice\"\nteam = \"payments\"\n{}\n\
-         [budgets.teams.payments]\nperiod = \"day\"\nhard_usd = 0.004\n",
+         [budgets.teams.payments]\nperiod = \"day\"\nhard_usd = 0.0075\n",
         models_config(mock.addr)
     );
     let served = serve(&config, None, |r| r).await;
     let client = reqwest::Client::new();
     let first = call(&client, &served.url, "delegate", delegation(0, None)).await;
     assert_eq!(first["structuredContent"]["model"], "dear", "{first}");
-    // $0.0021 spent: dear's estimate no longer fits under $0.004, cheap's does.
+    // $0.0021 spent: dear's cost ceiling (~$0.0058) no longer fits under $0.0075, cheap's does.
     let second = call(&client, &served.url, "delegate", delegation(1, None)).await;
     assert!(!is_error(&second), "{second}");
     let record = &second["structuredContent"];
@@ -213,7 +214,7 @@ async fn a_cheaper_fallback_that_fits_the_remaining_budget_answers_after_a_refus
     let why = record["attempts"][0]["error"].as_str().unwrap_or_default();
     assert!(
         why.starts_with(
-            "the budget refused dear: budgets.teams.payments (hard limit $0.004 per day) is reached"
+            "the budget refused dear: budgets.teams.payments (hard limit $0.0075 per day) is reached"
         ),
         "{why}"
     );
