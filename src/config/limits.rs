@@ -78,12 +78,45 @@ impl BudgetPeriod {
     }
 }
 
-/// Check `[quotas]` and `[budgets]`.
-pub fn validate_governance(
-    quotas: &QuotasConfig,
-    budgets: &BudgetsConfig,
-    issues: &mut Vec<ConfigIssue>,
-) {
+/// Check `[quotas]` and `[budgets]`: values, and that every team or department they name is
+/// declared in `[teams]` / `[departments]` (a limit on an undeclared name would never apply).
+pub fn validate_governance(config: &super::Config, issues: &mut Vec<ConfigIssue>) {
+    let (quotas, budgets) = (&config.quotas, &config.budgets);
+    let undeclared = quotas
+        .teams
+        .keys()
+        .map(|team| {
+            (
+                "quotas.teams",
+                "teams",
+                team,
+                config.teams.contains_key(team),
+            )
+        })
+        .chain(budgets.teams.keys().map(|team| {
+            (
+                "budgets.teams",
+                "teams",
+                team,
+                config.teams.contains_key(team),
+            )
+        }))
+        .chain(budgets.departments.keys().map(|department| {
+            (
+                "budgets.departments",
+                "departments",
+                department,
+                config.departments.contains_key(department),
+            )
+        }));
+    for (prefix, section, name, declared) in undeclared {
+        if !declared {
+            issues.push(ConfigIssue::new(
+                format!("{prefix}.{name}"),
+                format!("no [{section}.{name}] section; add one or fix the name"),
+            ));
+        }
+    }
     let limits = quotas
         .default
         .iter()
@@ -175,6 +208,12 @@ hard_usd = 40
 
 [budgets.departments.engineering]
 period = "month"
+
+[teams.payments]
+department = "engineering"
+
+[departments.engineering]
+name = "Engineering"
 "#,
         )
         .expect("parses");
@@ -200,5 +239,61 @@ period = \"year\"\nhard_usd = 1\n",
         .expect("parses");
         assert_eq!(issues.len(), 1);
         assert!(issues[0].key.starts_with("budgets"), "{issues:?}");
+    }
+
+    #[test]
+    fn limits_on_undeclared_teams_and_departments_are_errors() {
+        let (config, issues) = parse_lenient(
+            r#"
+[departments.fin]
+name = "Finance"
+
+[teams.payments]
+department = "fin"
+
+[budgets.teams.paymnets]
+period = "day"
+hard_usd = 5
+
+[budgets.departments.engineering]
+period = "day"
+hard_usd = 5
+
+[quotas.teams.ghosts]
+tokens_per_day = 10
+
+[budgets.teams.payments]
+period = "day"
+hard_usd = 5
+
+[budgets.departments.fin]
+period = "day"
+hard_usd = 5
+"#,
+        )
+        .expect("parses");
+        assert!(issues.is_empty(), "{issues:?}");
+        let issues = crate::config::validate::validate(&config);
+        let found: Vec<(&str, &str)> = issues
+            .iter()
+            .map(|i| (i.key.as_str(), i.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "quotas.teams.ghosts",
+                    "no [teams.ghosts] section; add one or fix the name"
+                ),
+                (
+                    "budgets.teams.paymnets",
+                    "no [teams.paymnets] section; add one or fix the name"
+                ),
+                (
+                    "budgets.departments.engineering",
+                    "no [departments.engineering] section; add one or fix the name"
+                ),
+            ]
+        );
     }
 }

@@ -54,7 +54,7 @@ pub fn validate(config: &Config) -> Vec<ConfigIssue> {
         }
     }
     validate_store(config, &mut issues);
-    super::limits::validate_governance(&config.quotas, &config.budgets, &mut issues);
+    super::limits::validate_governance(config, &mut issues);
     let response = &config.response;
     if !(256..=1_000_000).contains(&response.max_tokens) {
         issues.push(ConfigIssue::new(

@@ -15,6 +15,7 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
     let mock = mock_provider(Duration::ZERO).await;
     let config = format!(
         "[identity]\nuser = \"alice\"\nteam = \"payments\"\n{}\n\
+         [teams.payments]\n\
          [budgets.teams.payments]\nperiod = \"day\"\nsoft_usd = 0.004\nhard_usd = 0.012\n",
         models_config(mock.addr)
     );
@@ -197,6 +198,7 @@ async fn a_cheaper_fallback_that_fits_the_remaining_budget_answers_after_a_refus
     let mock = mock_provider(Duration::ZERO).await;
     let config = format!(
         "[identity]\nuser = \"alice\"\nteam = \"payments\"\n{}\n\
+         [teams.payments]\n\
          [budgets.teams.payments]\nperiod = \"day\"\nhard_usd = 0.0075\n",
         models_config(mock.addr)
     );

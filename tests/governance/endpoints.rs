@@ -12,6 +12,7 @@ async fn metrics_expose_calls_latency_delegations_tokens_cost_and_budget() {
     let mock = mock_provider(Duration::ZERO).await;
     let config = format!(
         "[identity]\nuser = \"dan\"\nteam = \"payments\"\n{}\n\
+         [teams.payments]\n\
          [budgets.teams.payments]\nperiod = \"day\"\nhard_usd = 1\n",
         models_config(mock.addr)
     );

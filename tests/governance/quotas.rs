@@ -11,6 +11,7 @@ async fn a_team_quota_refuses_with_its_reset_time_then_admits_in_the_next_window
     let mock = mock_provider(Duration::ZERO).await;
     let config = format!(
         "[identity]\nuser = \"carol\"\nteam = \"payments\"\n{}\n\
+         [teams.payments]\n\
          [quotas.default]\ntool_calls_per_minute_per_user = 100\n\
          [quotas.teams.payments]\ntool_calls_per_minute = 2\ndelegations_per_minute_per_user = 1\n",
         models_config(mock.addr)
@@ -115,6 +116,7 @@ async fn a_teams_daily_tokens_are_counted_after_each_delegation_and_refuse_past_
     let mock = mock_provider(Duration::ZERO).await;
     let config = format!(
         "[identity]\nuser = \"carol\"\nteam = \"payments\"\n{}\n\
+         [teams.payments]\n\
          [quotas.teams.payments]\ntokens_per_day = 150\n",
         models_config(mock.addr)
     );

@@ -38,6 +38,8 @@ enabled = false
 [store]
 url = "STORE"
 
+[teams.payments]
+
 [budgets.teams.payments]
 period = "day"
 hard_usd = 1
