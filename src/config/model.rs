@@ -522,6 +522,9 @@ pub struct AuthConfig {
     pub jwt: Option<JwtConfig>,
     /// `[auth.metadata]`: the RFC 9728 protected-resource metadata.
     pub metadata: Option<AuthMetadataConfig>,
+    /// What a caller whose team (from a key or a JWT) has no `[teams]` section gets.
+    #[serde(default)]
+    pub unknown_teams: UnknownTeams,
 }
 
 impl Default for AuthConfig {
@@ -530,8 +533,20 @@ impl Default for AuthConfig {
             api_keys: true,
             jwt: None,
             metadata: None,
+            unknown_teams: UnknownTeams::default(),
         }
     }
+}
+
+/// `[auth] unknown_teams`: how a team that `[teams]` does not declare is treated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownTeams {
+    /// The default policy: every tool, no team budget or quota, no department.
+    #[default]
+    Default,
+    /// Refused with 403: only declared teams get in.
+    Deny,
 }
 
 fn default_true() -> bool {

@@ -63,6 +63,14 @@ pub enum AuthError {
     /// The key store failed.
     #[error("the server cannot check API keys right now")]
     Store,
+    /// More than one `Authorization` header: which one names the caller is ambiguous.
+    #[error("the request has several Authorization headers; send one Authorization header")]
+    SeveralHeaders,
+    /// `[auth] unknown_teams = "deny"` and the caller's team has no `[teams]` section.
+    #[error(
+        "team {0:?} is not declared in this server's [teams] and [auth] unknown_teams = \"deny\"; ask whoever runs it to add [teams.{0}]"
+    )]
+    UnknownTeam(String),
 }
 
 /// Resolves callers: the configured local identity, API keys, JWTs.
@@ -184,9 +192,11 @@ impl Authenticator {
                 credential: Credential::Local,
             });
         }
-        let value = headers
-            .get(header::AUTHORIZATION)
-            .ok_or(AuthError::Missing)?;
+        let mut values = headers.get_all(header::AUTHORIZATION).iter();
+        let value = values.next().ok_or(AuthError::Missing)?;
+        if values.next().is_some() {
+            return Err(AuthError::SeveralHeaders);
+        }
         let value = value.to_str().map_err(|_| AuthError::NotBearer)?;
         let (scheme, token) = value.trim().split_once(' ').ok_or(AuthError::NotBearer)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
@@ -201,10 +211,7 @@ impl Authenticator {
         }
         let jwt = self.jwt.as_ref().ok_or(AuthError::JwtOff)?;
         let identity = jwt.verify(token).await?;
-        Ok(Caller {
-            identity: self.directory.complete(identity),
-            credential: Credential::Jwt,
-        })
+        self.admit(identity, Credential::Jwt)
     }
 
     async fn by_key(&self, token: &str) -> Result<Caller, AuthError> {
@@ -241,9 +248,17 @@ impl Authenticator {
             department: None,
             role: role_from(&key.role),
         };
+        self.admit(identity, Credential::ApiKey(key.id))
+    }
+
+    /// The caller `identity` with its team's settings, unless its team is refused.
+    fn admit(&self, identity: Identity, credential: Credential) -> Result<Caller, AuthError> {
+        if let Some(team) = self.directory.refused_team(&identity) {
+            return Err(AuthError::UnknownTeam(team.to_owned()));
+        }
         Ok(Caller {
             identity: self.directory.complete(identity),
-            credential: Credential::ApiKey(key.id),
+            credential,
         })
     }
 }

@@ -5,13 +5,15 @@ use std::collections::BTreeMap;
 
 use switchyard_core::{Identity, Role};
 
-use crate::config::model::{Config, DepartmentConfig, TeamConfig};
+use crate::config::model::{Config, DepartmentConfig, TeamConfig, UnknownTeams};
 
 /// The teams and departments of `[teams]` and `[departments]`.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     teams: BTreeMap<String, TeamConfig>,
     departments: BTreeMap<String, DepartmentConfig>,
+    /// `[auth] unknown_teams`.
+    unknown_teams: UnknownTeams,
 }
 
 impl Directory {
@@ -20,7 +22,19 @@ impl Directory {
         Directory {
             teams: config.teams.clone(),
             departments: config.departments.clone(),
+            unknown_teams: config
+                .auth
+                .as_ref()
+                .map(|auth| auth.unknown_teams)
+                .unwrap_or_default(),
         }
+    }
+
+    /// The team of `identity` when `[auth] unknown_teams = "deny"` refuses it: a team that
+    /// has no `[teams]` section. A caller without a team is not refused here.
+    pub fn refused_team<'a>(&self, identity: &'a Identity) -> Option<&'a str> {
+        let team = identity.team.as_deref()?;
+        (self.unknown_teams == UnknownTeams::Deny && !self.teams.contains_key(team)).then_some(team)
     }
 
     /// Whether any team is configured.
@@ -88,5 +102,18 @@ mod tests {
         let stranger = directory.complete(Identity::user("alice").with_team("other"));
         assert_eq!(stranger.department, None);
         assert_eq!(stranger.role, Role::Member);
+        assert_eq!(directory.refused_team(&stranger), None);
+    }
+
+    #[test]
+    fn unknown_teams_deny_refuses_undeclared_teams_only() {
+        let config = parse("[auth]\nunknown_teams = \"deny\"\n[teams.payments]\n").expect("parses");
+        let directory = Directory::from_config(&config);
+        let known = Identity::user("a").with_team("payments");
+        let unknown = Identity::user("a").with_team("Payments");
+        assert_eq!(directory.refused_team(&known), None);
+        assert_eq!(directory.refused_team(&unknown), Some("Payments"));
+        assert_eq!(directory.refused_team(&Identity::user("a")), None);
+        assert!(parse("[auth]\nunknown_teams = \"maybe\"\n").is_err());
     }
 }

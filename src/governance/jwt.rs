@@ -46,9 +46,20 @@ pub enum JwtError {
     /// Wrong `aud`.
     #[error("the token is meant for another audience")]
     Audience,
-    /// A required claim is missing or not a string.
+    /// The user claim is missing or not a string.
     #[error("the token lacks the {0} claim (a string)")]
     Claim(String),
+    /// A registered claim (`exp`, `iss`, `aud`, `nbf`) is missing or has the wrong type.
+    #[error("the token lacks a valid {0} claim")]
+    Registered(String),
+    /// A user or team claim whose value cannot name a caller (the value is not quoted).
+    #[error("the token's {claim} claim {reason}")]
+    BadClaim {
+        /// The claim's name.
+        claim: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The key set could not be read or fetched.
     #[error("the server cannot read its key set right now")]
     KeySet,
@@ -140,7 +151,7 @@ impl JwtVerifier {
                 ErrorKind::InvalidIssuer => JwtError::Issuer,
                 ErrorKind::InvalidAudience => JwtError::Audience,
                 ErrorKind::MissingRequiredClaim(claim) | ErrorKind::InvalidClaimFormat(claim) => {
-                    JwtError::Claim(claim.clone())
+                    JwtError::Registered(claim.clone())
                 }
                 ErrorKind::InvalidAlgorithm | ErrorKind::UnsupportedAlgorithm => {
                     JwtError::Algorithm
@@ -163,7 +174,19 @@ impl JwtVerifier {
         };
         let user = text(&self.config.user_claim)
             .ok_or_else(|| JwtError::Claim(self.config.user_claim.clone()))?;
+        check_user(&user).map_err(|reason| JwtError::BadClaim {
+            claim: self.config.user_claim.clone(),
+            reason,
+        })?;
         let team = text(&self.config.team_claim);
+        if let Some(team) = &team
+            && !crate::config::governance::valid_name(team)
+        {
+            return Err(JwtError::BadClaim {
+                claim: self.config.team_claim.clone(),
+                reason: "is not a valid team name (letters, digits, '-', '_' and '.', at most 64)",
+            });
+        }
         let role = self
             .config
             .role_claim
@@ -253,6 +276,20 @@ fn find(keys: &JwkSet, kid: Option<&str>) -> Option<Jwk> {
         None if keys.keys.len() == 1 => keys.keys.first().cloned(),
         None => None,
     }
+}
+
+/// The longest user claim accepted (characters).
+const MAX_USER_CHARS: usize = 256;
+
+/// Why a user claim cannot name a caller (it appears in logs, audit rows and the ledger).
+fn check_user(user: &str) -> Result<(), &'static str> {
+    if user.chars().count() > MAX_USER_CHARS {
+        return Err("is longer than 256 characters");
+    }
+    if user.chars().any(char::is_control) {
+        return Err("contains control characters");
+    }
+    Ok(())
 }
 
 fn read_file(path: &std::path::Path) -> Result<JwkSet, String> {

@@ -53,6 +53,11 @@ async fn tokens_from_a_jwks_file_are_verified_claim_by_claim() {
     wrong_audience["aud"] = json!("someone-else");
     let mut no_user = claims("bob", "payments");
     no_user.as_object_mut().expect("claims").remove("sub");
+    let mut no_exp = claims("bob", "payments");
+    no_exp.as_object_mut().expect("claims").remove("exp");
+    let long_user = claims(&"j".repeat(257), "payments");
+    let forged_line = claims("jay\nFAKE LOG LINE", "payments");
+    let spaced_team = claims("jay", "pay ments");
     let cases = [
         (
             impostor.sign(&claims("bob", "payments")),
@@ -62,6 +67,19 @@ async fn tokens_from_a_jwks_file_are_verified_claim_by_claim() {
         (key.sign(&wrong_issuer), "another issuer"),
         (key.sign(&wrong_audience), "another audience"),
         (key.sign(&no_user), "sub claim"),
+        (key.sign(&no_exp), "lacks a valid exp claim"),
+        (
+            key.sign(&long_user),
+            "sub claim is longer than 256 characters",
+        ),
+        (
+            key.sign(&forged_line),
+            "sub claim contains control characters",
+        ),
+        (
+            key.sign(&spaced_team),
+            "team claim is not a valid team name",
+        ),
         (
             TestKey::new("k9").sign(&claims("bob", "payments")),
             "key the server does not know",
@@ -83,7 +101,70 @@ async fn tokens_from_a_jwks_file_are_verified_claim_by_claim() {
             "{answer:?}"
         );
         assert!(!answer.text.contains(token.as_str()));
+        assert!(!answer.text.contains("FAKE LOG LINE") && !answer.text.contains("jjjj"));
     }
+    assert!(!server.stderr().contains("FAKE LOG LINE"));
+}
+
+#[tokio::test]
+async fn unknown_teams_deny_refuses_tokens_and_keys_of_undeclared_teams() {
+    let key = TestKey::new("k1");
+    let config = BASE_CONFIG.replace("[auth]\n", "[auth]\nunknown_teams = \"deny\"\n");
+    let workspace = Workspace::new(&(config + &jwt_config("jwks.json")));
+    std::fs::write(
+        workspace.path().join("jwks.json"),
+        jwks(&[&key]).to_string(),
+    )
+    .expect("jwks written");
+    let (_, ghost_key) = workspace.create_key(&["--user", "gus", "--team", "ghosts"]);
+    let server = workspace.serve("127.0.0.1:0").expect("serves");
+
+    let declared = key.sign(&claims("bob", "payments"));
+    assert_eq!(
+        server
+            .mcp(Some(&declared), "tools/list", json!({}))
+            .await
+            .status,
+        200
+    );
+    for token in [key.sign(&claims("bob", "Payments")), ghost_key] {
+        let answer = server.mcp(Some(&token), "tools/list", json!({})).await;
+        assert_eq!(answer.status, 401, "{}", answer.text);
+        let description = answer.body["error_description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            description.contains("is not declared in this server's [teams]")
+                && description.contains("unknown_teams = \"deny\""),
+            "{description}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_authorization_headers_are_refused() {
+    let key = TestKey::new("k1");
+    let workspace = Workspace::new(&(BASE_CONFIG.to_owned() + &jwt_config("jwks.json")));
+    std::fs::write(
+        workspace.path().join("jwks.json"),
+        jwks(&[&key]).to_string(),
+    )
+    .expect("jwks written");
+    let server = workspace.serve("127.0.0.1:0").expect("serves");
+    let admin = key.sign(&claims("alice", "payments"));
+    let member = key.sign(&claims("bob", "payments"));
+    assert_eq!(server.get("/admin/keys", Some(&admin)).await.status, 200);
+    let response = server
+        .http
+        .get(format!("{}/admin/keys", server.base))
+        .header("authorization", format!("Bearer {admin}"))
+        .header("authorization", format!("Bearer {member}"))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status().as_u16(), 401);
+    let text = response.text().await.expect("a body");
+    assert!(text.contains("send one Authorization header"), "{text}");
 }
 
 #[tokio::test]
