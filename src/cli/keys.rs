@@ -189,12 +189,21 @@ async fn revoke(app: &App, store: &Store, id: &str, out: &mut impl Write) -> Res
     let id = id.trim();
     // Accept a whole key too (someone pasting it to revoke a leak), but never print it.
     let id = keys::public_id(id).unwrap_or(id);
-    let key = store
+    let (key, now) = store
         .keys()
         .revoke(id)
         .await?
         .ok_or_else(|| KeysError::UnknownId(id.to_owned()))?;
     let revoked_at = key.revoked_at.as_deref().unwrap_or("now");
+    if !now {
+        // Nothing changed: no second audit event, and no claim that this call revoked it.
+        writeln!(
+            out,
+            "key {} of {} was already revoked (at {revoked_at}); requests with it are refused",
+            key.id, key.user
+        )?;
+        return Ok(());
+    }
     app.governance()
         .audit(
             app.identity(),

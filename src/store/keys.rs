@@ -136,16 +136,18 @@ impl KeyStore {
         Ok(rows.into_iter().map(ApiKey::from).collect())
     }
 
-    /// Revoke a key by id: `Ok(None)` when no key has that id, the key (with its first
-    /// revocation time) otherwise; revoking twice keeps the first time.
-    pub async fn revoke(&self, id: &str) -> Result<Option<ApiKey>, StoreError> {
+    /// Revoke a key by id: `Ok(None)` when no key has that id, otherwise the key (with its
+    /// first revocation time) and whether this call revoked it (`false`: it already was;
+    /// revoking twice keeps the first time).
+    pub async fn revoke(&self, id: &str) -> Result<Option<(ApiKey, bool)>, StoreError> {
         let now = timestamp(Utc::now());
-        with_pool!(&self.backend, pool => {
+        let changed = with_pool!(&self.backend, pool => {
             sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(&now)
                 .bind(id)
                 .execute(pool)
-                .await?;
+                .await?
+                .rows_affected()
         });
         let row: Option<KeyRow> = with_pool!(&self.backend, pool => {
             sqlx::query_as("SELECT id, user_name, team, role, created_at, expires_at, revoked_at, last_used_at FROM api_keys WHERE id = $1")
@@ -153,7 +155,7 @@ impl KeyStore {
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.map(ApiKey::from))
+        Ok(row.map(|row| (ApiKey::from(row), changed > 0)))
     }
 
     /// Note that a key was just accepted.

@@ -224,6 +224,26 @@ fn keys_are_printed_once_listed_without_secrets_and_revoked() {
 }
 
 #[tokio::test]
+async fn revoking_a_revoked_key_says_so_and_audits_once() {
+    let workspace = Workspace::new(BASE_CONFIG);
+    let (id, _) = workspace.create_key(&["--user", "dave"]);
+    let (ok, first, _) = workspace.run(&["keys", "revoke", &id]);
+    assert!(ok && first.starts_with("revoked key "), "{first}");
+    let (ok, second, stderr) = workspace.run(&["keys", "revoke", &id]);
+    assert!(ok, "{stderr}");
+    assert!(
+        second.contains(&format!("key {id} of dave was already revoked (at ")),
+        "{second}"
+    );
+    let revocations = audit_rows(&workspace)
+        .await
+        .into_iter()
+        .filter(|row| row.event == "key_revoked")
+        .count();
+    assert_eq!(revocations, 1);
+}
+
+#[tokio::test]
 async fn a_denied_source_cannot_be_reached_through_context_tools_or_resources() {
     let config = BASE_CONFIG.to_owned() + "\n[teams.nonotes.policy]\ndeny_tools = [\"notes\"]\n";
     let workspace = Workspace::new(&config);

@@ -75,19 +75,21 @@ async fn keys_are_found_by_hash_listed_and_revoked(fixture: &Fixture) {
     assert_eq!(bob.usable_at(Utc::now()), Err(KeyUnusable::Expired));
 
     store.touch(&made.id).await.expect("touched");
-    let first = store
+    let (first, revoked_now) = store
         .revoke(&made.id)
         .await
         .expect("revoked")
         .expect("known");
+    assert!(revoked_now);
     let revoked_at = first.revoked_at.clone().expect("revocation time");
     assert!(first.last_used_at.is_some());
     assert_eq!(first.usable_at(Utc::now()), Err(KeyUnusable::Revoked));
-    let second = store
+    let (second, revoked_again) = store
         .revoke(&made.id)
         .await
         .expect("revoked")
         .expect("known");
+    assert!(!revoked_again, "the second revoke changed nothing");
     assert_eq!(second.revoked_at.as_deref(), Some(revoked_at.as_str()));
     assert!(store.revoke("nosuchkey000").await.expect("ran").is_none());
     // The stored row never holds the key itself.
