@@ -21,6 +21,11 @@ pub enum UsageError {
         "{0:?} is not a time: use a duration back from now (90m, 12h, 30d, 2w) or a date (2026-07-01, 2026-07-01T12:00:00Z)"
     )]
     Time(String),
+    /// A duration back of zero, a negative one, or one reaching before 1970.
+    #[error(
+        "{0:?} must be a duration back from now of at least 1 unit, and not reach before 1970-01-01 (the window from now back to now is empty)"
+    )]
+    Duration(String),
     /// The range is empty.
     #[error("since ({since}) is not before until ({until})")]
     Range {
@@ -116,10 +121,15 @@ pub fn parse_time(text: &str, now_ms: i64) -> Result<i64, UsageError> {
             'w' => 7 * 86_400_000,
             _ => return Err(bad()),
         };
+        let back = || UsageError::Duration(text.to_owned());
+        if count < 1 {
+            return Err(back());
+        }
         return count
             .checked_mul(unit_ms)
-            .map(|back| now_ms - back)
-            .ok_or_else(bad);
+            .map(|ms| now_ms - ms)
+            .filter(|start| *start >= 0)
+            .ok_or_else(back);
     }
     if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return date
@@ -338,6 +348,14 @@ mod tests {
         assert_eq!(parse_time("2d", now), Ok(8 * 86_400_000));
         assert_eq!(parse_time("1970-01-02", now), Ok(86_400_000));
         assert!(parse_time("soon", now).is_err());
+        assert_eq!(parse_time("10d", now), Ok(0));
+        for empty_or_absurd in ["0d", "-5d", "11d", "99999999d", "9223372036854775807w"] {
+            let err = parse_time(empty_or_absurd, now).expect_err(empty_or_absurd);
+            assert!(
+                err.to_string().contains("at least 1 unit"),
+                "{empty_or_absurd}: {err}"
+            );
+        }
         assert_eq!(dollars(12_345_678), "12.345678");
         assert_eq!(dollars(-100), "-0.000100");
     }
