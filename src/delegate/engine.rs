@@ -319,8 +319,16 @@ pub async fn execute(
     record.cost_usd = spent.as_usd();
     let detail = last_error.unwrap_or_else(|| "no candidate could be called".to_owned());
     if !record.attempts.is_empty() && record.attempts.iter().all(|a| a.outcome == "refused") {
-        // Only budgets stood in the way: say so plainly (the last refusal has the figures).
-        return Err((ConnectorError::Forbidden(detail), record));
+        // Only budgets stood in the way: say so plainly (the last refusal has the figures and
+        // the reset time), with what a caller can do about a budget rather than a credential.
+        return Err((
+            ConnectorError::Forbidden(format!(
+                "{detail}\nwhat to try: wait until the budget resets (the time above), ask for a \
+                 cheaper model (priorities cost=1) or fewer max_output_tokens, or ask an admin to \
+                 raise the budget"
+            )),
+            record,
+        ));
     }
     let tried = record.attempts.len();
     let err = ConnectorError::Upstream {

@@ -60,9 +60,17 @@ pub fn failure_text(tool: &str, err: &ConnectorError) -> String {
     } else {
         message
     };
+    // `[forbidden]: forbidden: …` says it twice: drop the message's own label when it repeats
+    // the kind's.
+    let kind = err.kind();
+    let label = format!("{}: ", kind.as_str().replace('_', " "));
+    let message = message.strip_prefix(&label).unwrap_or(&message);
+    // A message that says what to try itself (a budget refusal) beats the generic hint.
+    if message.contains("\nwhat to try: ") {
+        return format!("{tool} failed [{kind}]: {message}");
+    }
     format!(
-        "{tool} failed [{}]: {message}\nwhat to try: {}",
-        err.kind(),
+        "{tool} failed [{kind}]: {message}\nwhat to try: {}",
         err.hint()
     )
 }
@@ -145,7 +153,18 @@ mod tests {
             "git_log",
             &ConnectorError::not_found("revision \"nope\" does not exist"),
         );
-        assert!(text.starts_with("git_log failed [not_found]: not found: revision"));
+        assert!(
+            text.starts_with("git_log failed [not_found]: revision"),
+            "{text}"
+        );
         assert!(text.contains("what to try:"));
+        let own = failure_text(
+            "delegate",
+            &ConnectorError::Forbidden("the budget refused x\nwhat to try: wait".to_owned()),
+        );
+        assert_eq!(
+            own,
+            "delegate failed [forbidden]: the budget refused x\nwhat to try: wait"
+        );
     }
 }

@@ -72,6 +72,16 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
         }
     }
     let refusal = refusal.expect("the hard limit refuses");
+    assert!(
+        refusal.starts_with("delegate failed [forbidden]: the budget refused"),
+        "{refusal}"
+    );
+    assert!(
+        refusal.contains("what to try: wait until the budget resets")
+            && refusal.contains("raise the budget")
+            && !refusal.contains("credential"),
+        "{refusal}"
+    );
     let spent = 2 * DEAR_MICROS + CHEAP_MICROS + DEAR_MICROS;
     assert!(
         refusal.contains("budgets.teams.payments (hard limit $0.012 per day) is reached"),
