@@ -168,7 +168,7 @@ pub fn validate_governance(config: &super::Config, issues: &mut Vec<ConfigIssue>
         }
         for (name, value) in [("soft_usd", budget.soft_usd), ("hard_usd", budget.hard_usd)] {
             if let Some(value) = value
-                && let Err(message) = crate::delegate::money::Micros::from_usd(value)
+                && let Err(message) = budget_micros(name, value)
             {
                 issues.push(ConfigIssue::new(format!("{key}.{name}"), message));
             }
@@ -184,6 +184,26 @@ pub fn validate_governance(config: &super::Config, issues: &mut Vec<ConfigIssue>
             ));
         }
     }
+}
+
+/// The largest budget accepted, in US dollars: anything above is a unit mistake.
+const MAX_BUDGET_USD: f64 = 1e9;
+
+/// A budget amount in micro-dollars, or why it is unusable (`name` is the key, for the
+/// message; the model-price check speaks of prices per million tokens and caps lower).
+pub fn budget_micros(name: &str, usd: f64) -> Result<crate::delegate::money::Micros, String> {
+    if !usd.is_finite() || usd <= 0.0 {
+        return Err(format!(
+            "{name} must be a positive amount of US dollars, not {usd}"
+        ));
+    }
+    if usd > MAX_BUDGET_USD {
+        return Err(format!(
+            "{usd:e} US dollars is above the 1e9 a budget may be; {name} is in dollars per period"
+        ));
+    }
+    crate::delegate::money::Micros::parse_decimal(&format!("{usd}"))
+        .map_err(|_| format!("{name} must be a positive amount of US dollars, not {usd}"))
 }
 
 #[cfg(test)]
@@ -239,6 +259,36 @@ period = \"year\"\nhard_usd = 1\n",
         .expect("parses");
         assert_eq!(issues.len(), 1);
         assert!(issues[0].key.starts_with("budgets"), "{issues:?}");
+    }
+
+    #[test]
+    fn budget_amounts_speak_of_budgets_not_prices() {
+        let (config, _) = parse_lenient(
+            "[teams.t]\n[budgets.teams.t]\nperiod = \"day\"\nsoft_usd = -5\nhard_usd = 1e300\n",
+        )
+        .expect("parses");
+        let issues = crate::config::validate::validate(&config);
+        let found: Vec<(&str, &str)> = issues
+            .iter()
+            .map(|i| (i.key.as_str(), i.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "budgets.teams.t.soft_usd",
+                    "soft_usd must be a positive amount of US dollars, not -5"
+                ),
+                (
+                    "budgets.teams.t.hard_usd",
+                    "1e300 US dollars is above the 1e9 a budget may be; hard_usd is in dollars per period"
+                ),
+            ]
+        );
+        let (config, _) =
+            parse_lenient("[teams.t]\n[budgets.teams.t]\nperiod = \"day\"\nhard_usd = 2000000\n")
+                .expect("parses");
+        assert!(crate::config::validate::validate(&config).is_empty());
     }
 
     #[test]

@@ -33,7 +33,9 @@ struct Budget {
 
 impl Budget {
     fn from_config(scope: &'static str, name: &str, config: &BudgetConfig) -> Self {
-        let micros = |usd: Option<f64>| usd.and_then(|usd| Micros::from_usd(usd).ok());
+        let micros = |usd: Option<f64>| {
+            usd.and_then(|usd| crate::config::limits::budget_micros("", usd).ok())
+        };
         Budget {
             scope,
             name: name.to_owned(),
@@ -373,5 +375,24 @@ impl CostHook for BudgetHook {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Budget;
+    use crate::config::limits::{BudgetConfig, BudgetPeriod};
+    use crate::delegate::money::Micros;
+
+    #[test]
+    fn a_budget_above_the_model_price_cap_still_applies() {
+        let config = BudgetConfig {
+            period: BudgetPeriod::Month,
+            soft_usd: Some(1_500_000.0),
+            hard_usd: Some(2_000_000.0),
+        };
+        let budget = Budget::from_config("team", "payments", &config);
+        assert_eq!(budget.soft, Some(Micros(1_500_000_000_000)));
+        assert_eq!(budget.hard, Some(Micros(2_000_000_000_000)));
     }
 }
