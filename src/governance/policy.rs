@@ -53,11 +53,6 @@ impl Governance {
         };
         let policy = &settings.policy;
         let key = format!("teams.{team}.policy");
-        if !policy.writes && !spec.effects.read_only {
-            return Err(Denial {
-                rule: format!("{key}.writes = false and {} is not read-only", spec.name),
-            });
-        }
         let named = |list: &[String]| -> Option<String> {
             list.iter()
                 .find(|entry| {
@@ -68,6 +63,12 @@ impl Governance {
         if let Some(entry) = named(&policy.deny_tools) {
             return Err(Denial {
                 rule: format!("{key}.deny_tools contains {entry:?}"),
+            });
+        }
+        // After deny_tools: when both refuse a tool, the rule naming it is the one to report.
+        if !policy.writes && !spec.effects.read_only {
+            return Err(Denial {
+                rule: format!("{key}.writes = false and {} is not read-only", spec.name),
             });
         }
         if !policy.allow_tools.is_empty() && named(&policy.allow_tools).is_none() {
@@ -177,6 +178,17 @@ mod tests {
                 .starts_with("teams.payments.policy.writes = false"),
             "{}",
             write.rule
+        );
+        let both = governance
+            .check(
+                &payments,
+                &spec("github_create_issue", ToolEffects::ADDITIVE_WRITE),
+                &toolsets,
+            )
+            .expect_err("denied");
+        assert_eq!(
+            both.rule, "teams.payments.policy.deny_tools contains \"github_create_issue\"",
+            "deny_tools, the more specific rule, is named first"
         );
         let ro = Identity::user("carol").with_team("ro");
         assert!(
