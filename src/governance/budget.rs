@@ -18,8 +18,8 @@ use super::period;
 use crate::config::limits::{BudgetConfig, BudgetPeriod, BudgetsConfig};
 use crate::delegate::accounting::{BudgetRefusal, CostHook, Reservation};
 use crate::delegate::money::Micros;
+use crate::store::AuditStore;
 use crate::store::budgets::{BudgetFigures, BudgetKey, BudgetStore, ReserveOutcome};
-use crate::store::ledger::LedgerStore;
 
 /// One configured budget.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +93,7 @@ pub struct BudgetStatus {
 pub struct BudgetHook {
     budgets: Vec<Budget>,
     store: BudgetStore,
-    audit: LedgerStore,
+    audit: AuditStore,
     clock: Clock,
     metrics: Arc<Metrics>,
     next_id: AtomicU64,
@@ -115,7 +115,7 @@ impl BudgetHook {
     pub fn new(
         config: &BudgetsConfig,
         store: BudgetStore,
-        audit: LedgerStore,
+        audit: AuditStore,
         clock: Clock,
         metrics: Arc<Metrics>,
     ) -> Self {
@@ -208,10 +208,10 @@ impl BudgetHook {
     }
 
     async fn refuse(&self, identity: &Identity, message: String) -> BudgetRefusal {
-        let at = self.clock.now_ms();
+        let at = chrono::DateTime::from_timestamp_millis(self.clock.now_ms()).unwrap_or_default();
         if let Err(err) = self
             .audit
-            .audit(
+            .record_at(
                 at,
                 &identity.user,
                 identity.team.as_deref(),

@@ -15,8 +15,8 @@ use super::metrics::Metrics;
 use super::quota::{CallKind, Quotas};
 use crate::config::Config;
 use crate::delegate::accounting::{CostHook, DelegationUsage};
-use crate::store::Store;
 use crate::store::ledger::{LedgerEntry, LedgerStore};
+use crate::store::{AuditStore, Store};
 
 /// How often unsettled reservations and old quota windows are cleaned up.
 const SWEEP_EVERY: Duration = Duration::from_secs(300);
@@ -53,6 +53,7 @@ pub struct Meter {
     budgets: Arc<BudgetHook>,
     ledger: LedgerWriter,
     ledger_store: LedgerStore,
+    audit: AuditStore,
     metrics: Arc<Metrics>,
     clock: Clock,
 }
@@ -83,7 +84,7 @@ impl Meter {
         let budgets = Arc::new(BudgetHook::new(
             &config.budgets,
             store.budgets(),
-            ledger_store.clone(),
+            store.audit(),
             clock.clone(),
             Arc::clone(&metrics),
         ));
@@ -116,6 +117,7 @@ impl Meter {
             budgets,
             ledger: LedgerWriter::spawn(ledger_store.clone()),
             ledger_store,
+            audit: store.audit(),
             metrics,
             clock,
         }
@@ -171,9 +173,10 @@ impl Meter {
         let result = self.quotas.admit(identity, kind).await;
         if let Err(ConnectorError::RateLimited { message, .. }) = &result
             && let Err(err) = self
-                .ledger_store
-                .audit(
-                    self.clock.now_ms(),
+                .audit
+                .record_at(
+                    chrono::DateTime::from_timestamp_millis(self.clock.now_ms())
+                        .unwrap_or_default(),
                     &identity.user,
                     identity.team.as_deref(),
                     "quota_refused",

@@ -2,7 +2,7 @@
 //! policy, refused tokens). Rows name a key by its public id, never by the key. The same SQL runs on
 //! both backends.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::keys::timestamp;
 use super::{Backend, StoreError, with_pool};
@@ -42,7 +42,19 @@ impl AuditStore {
         event: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let at = timestamp(Utc::now());
+        self.record_at(Utc::now(), user, team, event, detail).await
+    }
+
+    /// Append a record stamped `at` (the quota and budget gate stamp with their own clock).
+    pub async fn record_at(
+        &self,
+        at: DateTime<Utc>,
+        user: &str,
+        team: Option<&str>,
+        event: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let at = timestamp(at);
         with_pool!(&self.backend, pool => {
             sqlx::query(
                 "INSERT INTO audit_log (at, user_name, team, event, detail) VALUES ($1, $2, $3, $4, $5)",

@@ -1,4 +1,4 @@
-//! The usage ledger and the governance audit log: batched inserts (one transaction for every
+//! The usage ledger: batched inserts (one transaction for every
 //! row pending, see `governance::ledger`) and the grouped sums of the usage report.
 
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -152,7 +152,7 @@ macro_rules! insert_statement {
     }};
 }
 
-/// The ledger and audit log in the store.
+/// The ledger in the store.
 #[derive(Debug, Clone)]
 pub struct LedgerStore {
     backend: Backend,
@@ -230,48 +230,6 @@ impl LedgerStore {
                 .await?
         });
         Ok(groups)
-    }
-
-    /// Record a denial in the audit log (the same `audit_log` as policy denials and key
-    /// events), stamped with the meter's clock.
-    pub async fn audit(
-        &self,
-        at_ms: i64,
-        user: &str,
-        team: Option<&str>,
-        event: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        let at = chrono::DateTime::from_timestamp_millis(at_ms)
-            .map(super::keys::timestamp)
-            .unwrap_or_default();
-        with_pool!(&self.backend, pool => {
-            sqlx::query(
-                "INSERT INTO audit_log (at, user_name, team, event, detail) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(at)
-            .bind(user)
-            .bind(team)
-            .bind(event)
-            .bind(detail)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
-    /// The audit log, oldest first: (user, team, event, detail).
-    pub async fn audit_entries(
-        &self,
-    ) -> Result<Vec<(String, Option<String>, String, String)>, StoreError> {
-        let rows = with_pool!(&self.backend, pool => {
-            sqlx::query_as(
-                "SELECT user_name, team, event, detail FROM audit_log ORDER BY seq",
-            )
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows)
     }
 }
 

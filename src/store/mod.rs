@@ -10,7 +10,7 @@
 //! | `scorecards.rs` | `switchyard eval` scorecards |
 //! | `keys.rs` | API keys (hashed) for HTTP authentication |
 //! | `audit.rs` | the audit log of governance decisions |
-//! | `ledger.rs` | the usage ledger, its report, the governance audit log |
+//! | `ledger.rs` | the usage ledger and its report |
 //! | `budgets.rs` | budget usage: atomic reservation and settlement |
 //! | `quotas.rs` | fixed-window quota counters |
 //!
@@ -196,7 +196,7 @@ impl Store {
         AuditStore::new(self.backend.clone())
     }
 
-    /// The usage ledger and the governance audit log.
+    /// The usage ledger.
     pub fn ledger(&self) -> ledger::LedgerStore {
         ledger::LedgerStore::new(self.backend.clone())
     }

@@ -139,10 +139,22 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
         (refused.outcome.as_str(), refused.cost_micros),
         ("forbidden", 0)
     );
-    let audit = governance.ledger().audit_entries().await.expect("audit");
+    let audit = served
+        .app
+        .store
+        .as_ref()
+        .expect("a store")
+        .audit()
+        .recent(100)
+        .await
+        .expect("audit");
     assert_eq!(audit.len(), 1, "{audit:?}");
-    assert_eq!(audit[0].2, "budget_refused");
-    assert!(audit[0].3.contains("remaining $0.00549"), "{:?}", audit[0]);
+    assert_eq!(audit[0].event, "budget_refused");
+    assert!(
+        audit[0].detail.contains("remaining $0.00549"),
+        "{:?}",
+        audit[0]
+    );
 }
 
 #[tokio::test]

@@ -68,10 +68,18 @@ async fn a_team_quota_refuses_with_its_reset_time_then_admits_in_the_next_window
     let again = call(&client, &served.url, "budget_status", json!({})).await;
     assert!(!is_error(&again), "{again}");
 
-    let audit = governance.ledger().audit_entries().await.expect("audit");
+    let audit = served
+        .app
+        .store
+        .as_ref()
+        .expect("a store")
+        .audit()
+        .recent(100)
+        .await
+        .expect("audit");
     let events: Vec<(&str, &str)> = audit
         .iter()
-        .map(|(user, _, event, _)| (user.as_str(), event.as_str()))
+        .map(|record| (record.user.as_str(), record.event.as_str()))
         .collect();
     assert_eq!(
         events,
@@ -79,7 +87,7 @@ async fn a_team_quota_refuses_with_its_reset_time_then_admits_in_the_next_window
     );
     assert!(
         audit[0]
-            .3
+            .detail
             .starts_with("budget_status: quota quotas.teams.payments.tool_calls_per_minute"),
         "{audit:?}"
     );

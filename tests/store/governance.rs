@@ -306,10 +306,11 @@ async fn reservations_are_all_or_none_and_settle(fixture: &Fixture) {
         ReserveOutcome::Refused(0, BudgetFigures::default())
     );
 
-    let ledger = store.ledger();
-    ledger
-        .audit(
-            JULY,
+    let audit = store.audit();
+    let at = chrono::DateTime::from_timestamp_millis(JULY).expect("a time");
+    audit
+        .record_at(
+            at,
             "alice",
             Some("payments"),
             "budget_refused",
@@ -317,14 +318,23 @@ async fn reservations_are_all_or_none_and_settle(fixture: &Fixture) {
         )
         .await
         .expect("audited");
+    let records = audit.recent(10).await.expect("read");
+    assert_eq!(records.len(), 1);
     assert_eq!(
-        ledger.audit_entries().await.expect("read"),
-        [(
-            "alice".to_owned(),
-            Some("payments".to_owned()),
-            "budget_refused".to_owned(),
-            "budgets.teams.payments …".to_owned()
-        )]
+        (
+            records[0].user.as_str(),
+            records[0].team.as_deref(),
+            records[0].event.as_str(),
+            records[0].detail.as_str(),
+            records[0].at.as_str(),
+        ),
+        (
+            "alice",
+            Some("payments"),
+            "budget_refused",
+            "budgets.teams.payments …",
+            switchyard::store::keys::timestamp(at).as_str(),
+        )
     );
 }
 
