@@ -27,6 +27,13 @@ async fn write_governance(app: &App, out: &mut impl Write) -> std::io::Result<()
         }
     };
     writeln!(out, "auth:     {auth}")?;
+    // What budgets and quotas are in force, so a misnamed one is seen at a glance.
+    for line in crate::config::limits::describe_budgets(&app.config.budgets) {
+        writeln!(out, "budget:   {line}")?;
+    }
+    for line in crate::config::limits::describe_quotas(&app.config.quotas) {
+        writeln!(out, "quota:    {line}")?;
+    }
     let directory = app.governance().directory();
     if !directory.has_teams() {
         return Ok(());

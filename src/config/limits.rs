@@ -206,6 +206,69 @@ pub fn budget_micros(name: &str, usd: f64) -> Result<crate::delegate::money::Mic
         .map_err(|_| format!("{name} must be a positive amount of US dollars, not {usd}"))
 }
 
+/// One line per configured quota, for `switchyard check`: its key and its limits.
+pub fn describe_quotas(quotas: &QuotasConfig) -> Vec<String> {
+    let named = quotas
+        .default
+        .iter()
+        .map(|limits| ("quotas.default".to_owned(), limits))
+        .chain(
+            quotas
+                .teams
+                .iter()
+                .map(|(team, limits)| (format!("quotas.teams.{team}"), limits)),
+        );
+    named
+        .map(|(key, limits)| {
+            let set: Vec<String> = [
+                (
+                    "tool_calls_per_minute_per_user",
+                    limits.tool_calls_per_minute_per_user,
+                ),
+                ("tool_calls_per_minute", limits.tool_calls_per_minute),
+                (
+                    "delegations_per_minute_per_user",
+                    limits.delegations_per_minute_per_user,
+                ),
+                ("delegations_per_minute", limits.delegations_per_minute),
+                ("tokens_per_day", limits.tokens_per_day),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name} {v}")))
+            .collect();
+            if set.is_empty() {
+                format!("{key}: no limit set")
+            } else {
+                format!("{key}: {}", set.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// One line per configured budget, for `switchyard check`: its key, period and limits.
+pub fn describe_budgets(budgets: &BudgetsConfig) -> Vec<String> {
+    let dollars = |v: Option<f64>| v.map_or_else(|| "none".to_owned(), |v| format!("${v}"));
+    budgets
+        .teams
+        .iter()
+        .map(|(team, b)| (format!("budgets.teams.{team}"), b))
+        .chain(
+            budgets
+                .departments
+                .iter()
+                .map(|(dept, b)| (format!("budgets.departments.{dept}"), b)),
+        )
+        .map(|(key, b)| {
+            format!(
+                "{key}: per {}, soft {}, hard {}",
+                b.period.as_str(),
+                dollars(b.soft_usd),
+                dollars(b.hard_usd)
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::config::load::parse_lenient;
@@ -343,6 +406,50 @@ hard_usd = 5
                     "budgets.departments.engineering",
                     "no [departments.engineering] section; add one or fix the name"
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn quotas_and_budgets_are_described_for_check() {
+        let (config, issues) = parse_lenient(
+            r#"
+[departments.eng]
+[teams.payments]
+department = "eng"
+
+[quotas.default]
+tool_calls_per_minute_per_user = 60
+
+[quotas.teams.payments]
+delegations_per_minute = 5
+tokens_per_day = 1000
+
+[budgets.teams.payments]
+period = "month"
+soft_usd = 400
+hard_usd = 500
+
+[budgets.departments.eng]
+period = "week"
+hard_usd = 2000.5
+"#,
+        )
+        .expect("parses");
+        assert!(issues.is_empty(), "{issues:?}");
+        assert!(crate::config::validate::validate(&config).is_empty());
+        assert_eq!(
+            super::describe_quotas(&config.quotas),
+            [
+                "quotas.default: tool_calls_per_minute_per_user 60",
+                "quotas.teams.payments: delegations_per_minute 5, tokens_per_day 1000",
+            ]
+        );
+        assert_eq!(
+            super::describe_budgets(&config.budgets),
+            [
+                "budgets.teams.payments: per month, soft $400, hard $500",
+                "budgets.departments.eng: per week, soft none, hard $2000.5",
             ]
         );
     }
