@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{call, delegation, is_error, mock_provider, models_config, serve, text};
+use crate::support::{
+    audit_log, call, delegation, is_error, mock_provider, models_config, serve, text,
+};
 
 /// dear costs 10×$10 + 100×$20 per Mtok = $0.0021 a call; cheap $0.00021.
 const DEAR_MICROS: i64 = 2_100;
@@ -139,15 +141,7 @@ async fn soft_limit_warns_and_routes_cheapest_then_hard_limit_refuses_with_remai
         (refused.outcome.as_str(), refused.cost_micros),
         ("forbidden", 0)
     );
-    let audit = served
-        .app
-        .store
-        .as_ref()
-        .expect("a store")
-        .audit()
-        .recent(100)
-        .await
-        .expect("audit");
+    let audit = audit_log(&served).await;
     assert_eq!(audit.len(), 1, "{audit:?}");
     assert_eq!(audit[0].event, "budget_refused");
     assert!(

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{call, is_error, mock_provider, models_config, serve, text};
+use crate::support::{audit_log, call, is_error, mock_provider, models_config, serve, text};
 
 #[tokio::test]
 async fn a_team_quota_refuses_with_its_reset_time_then_admits_in_the_next_window() {
@@ -68,15 +68,7 @@ async fn a_team_quota_refuses_with_its_reset_time_then_admits_in_the_next_window
     let again = call(&client, &served.url, "budget_status", json!({})).await;
     assert!(!is_error(&again), "{again}");
 
-    let audit = served
-        .app
-        .store
-        .as_ref()
-        .expect("a store")
-        .audit()
-        .recent(100)
-        .await
-        .expect("audit");
+    let audit = audit_log(&served).await;
     let events: Vec<(&str, &str)> = audit
         .iter()
         .map(|record| (record.user.as_str(), record.event.as_str()))

@@ -247,3 +247,16 @@ pub fn delegation(n: usize, model: Option<&str>) -> Value {
     }
     args
 }
+
+/// The audit log of a served app, oldest first.
+pub async fn audit_log(served: &Served) -> Vec<switchyard::store::AuditRecord> {
+    served
+        .app
+        .store
+        .as_ref()
+        .expect("a store")
+        .audit()
+        .recent(1_000)
+        .await
+        .expect("the audit log")
+}
